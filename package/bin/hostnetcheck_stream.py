@@ -1,0 +1,68 @@
+"""Wires the hostnetcheck search command to the detection engine.
+
+UCC generates bin/hostnetcheck.py (the splunklib StreamingCommand and its options) from globalConfig.json;
+it calls stream() here for each chunk of records. This module only reads options and records and writes the
+verdict's fields; the decision itself is kube_hostnet.assess.
+"""
+
+from typing import Any, Dict, Iterable, Iterator, Optional
+
+import hostnet_logging
+from kube_hostnet import FIELD_NAMES, Verdict, assess
+from kube_hostnet.verdict import unknown
+
+_SEARCH_STATE_ATTR = "_hostnet_search_state"
+
+
+class _SearchState:
+    """What is set up once per search, not once per chunk or event."""
+
+    def __init__(self, command: Any) -> None:
+        override: Optional[str] = getattr(command, "loglevel", None)
+        level, warning = hostnet_logging.resolve_level(override)
+        self.logger = hostnet_logging.get_logger(level)
+        self.field: str = getattr(command, "field", None) or "_raw"
+        self.events = 0
+        self.unknown = 0
+        if warning:
+            command.write_warning(warning)
+            self.logger.warning(warning)
+        self.logger.debug("hostnetcheck started: field=%s level=%s", self.field, level)
+
+
+def _state(command: Any) -> _SearchState:
+    state = getattr(command, _SEARCH_STATE_ATTR, None)
+    if state is None:
+        state = _SearchState(command)
+        setattr(command, _SEARCH_STATE_ATTR, state)
+    return state
+
+
+def _event_text(record: Dict[str, Any], field: str) -> Any:
+    return record.get(field)
+
+
+def verdict_for(record: Dict[str, Any], field: str) -> Verdict:
+    value = _event_text(record, field)
+    if isinstance(value, list):
+        return unknown(f"field {field} is multivalue ({len(value)} values); expected one event")
+    return assess(value if value else None, record)
+
+
+def stream(command: Any, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+    state = _state(command)
+    for record in records:
+        try:
+            verdict = verdict_for(record, state.field)
+        except Exception:  # a search must never fail because of one event
+            state.logger.exception("hostnetcheck: internal error on an event; reported as unknown")
+            verdict = unknown("internal error (see the add-on's log)")
+        state.events += 1
+        if verdict.hostnet == "unknown":
+            state.unknown += 1
+        record.update(verdict.as_fields())
+        yield record
+    state.logger.debug("hostnetcheck chunk done: %d events so far, %d unknown", state.events, state.unknown)
+
+
+__all__ = ["FIELD_NAMES", "stream", "verdict_for"]
