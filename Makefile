@@ -14,13 +14,18 @@ PIP_VERSION := 24.3.1
 PY39 ?= $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.9.*/bin/python3.9)))
 PY313 ?= $(lastword $(sort $(wildcard $(HOME)/.pyenv/versions/3.13.*/bin/python3.13)))
 SPLUNK_PYTHON ?= $(PY313)
-BUILT := output/$(APP)
-TARBALL := dist/$(APP)-$(VERSION).tar.gz
+# OUT lets several builds (parallel work, CI rehearsals) live side by side: make package OUT=/tmp/b
+OUT ?= $(CURDIR)
+BUILT := $(OUT)/output/$(APP)
+TARBALL := $(OUT)/dist/$(APP)-$(VERSION).tar.gz
 AUDIT ?= samples/audit.log
 FORMAT ?= table
 SOURCES := globalConfig.json $(shell find package -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 export PY39 PY313 SPLUNK_PYTHON
 export PYTHONPATH := $(CURDIR)/package/bin:$(CURDIR)/tools
+# Where tests find the built add-on and its package.
+export HOSTNET_APP_DIR := $(BUILT)
+export HOSTNET_TARBALL := $(TARBALL)
 
 .PHONY: help venv build package run evaluate test lint unit bench fuzz clean
 
@@ -42,10 +47,10 @@ venv: $(VENV)/.installed
 
 # ucc-gen rewrites the globalConfig it is given, so it gets a copy.
 $(BUILT)/default/app.conf: $(VENV)/.installed $(SOURCES)
-	rm -rf $(BUILT) build/globalConfig.json
-	mkdir -p build output
-	cp globalConfig.json build/globalConfig.json
-	$(VENV)/bin/ucc-gen build --source package --config build/globalConfig.json -o output \
+	rm -rf $(BUILT) $(OUT)/build/globalConfig.json
+	mkdir -p $(OUT)/build $(OUT)/output
+	cp globalConfig.json $(OUT)/build/globalConfig.json
+	$(VENV)/bin/ucc-gen build --source package --config $(OUT)/build/globalConfig.json -o $(OUT)/output \
 		--ta-version $(VERSION) --pip-version $(PIP_VERSION) --python-binary-name $(CURDIR)/$(PY)
 	$(PY) tools/strip_vendored.py $(BUILT)
 	touch $@
@@ -54,8 +59,8 @@ build: $(BUILT)/default/app.conf
 
 $(TARBALL): $(BUILT)/default/app.conf
 	rm -f $(TARBALL)
-	mkdir -p dist
-	$(VENV)/bin/ucc-gen package --path $(BUILT) -o dist
+	mkdir -p $(OUT)/dist
+	$(VENV)/bin/ucc-gen package --path $(BUILT) -o $(OUT)/dist
 
 package: $(TARBALL)
 
@@ -83,4 +88,4 @@ fuzz: $(VENV)/.installed
 	$(PY) tests/fuzz/fuzz_assess.py -max_total_time=600
 
 clean:
-	rm -rf output dist build
+	rm -rf $(OUT)/output $(OUT)/dist $(OUT)/build
