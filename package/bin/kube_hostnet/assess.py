@@ -1,9 +1,36 @@
-"""STUB until the engine lands: every event is unknown."""
+"""The engine's entry point: one audit event (its text, else its extracted fields) in, one Verdict out."""
 
 from typing import Any, Mapping, Optional
 
+from kube_hostnet import jsonread
+from kube_hostnet.auditevent import judge
+from kube_hostnet.flatfields import judge_fields
+from kube_hostnet.limits import MAX_TOLERANT_DEPTH
+from kube_hostnet.safetext import clean
 from kube_hostnet.verdict import Verdict, unknown
 
 
 def assess(raw: Optional[str], fields: Optional[Mapping[str, Any]] = None) -> Verdict:
-    return unknown("engine not implemented")
+    """Never raises: a failure inside the engine is an `unknown` verdict that says so."""
+    try:
+        return _assess(raw, fields)
+    except Exception as exc:  # noqa: BLE001 -- one odd event must not end the search
+        return unknown(f"internal error in the engine ({type(exc).__name__})")
+
+
+def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]]) -> Verdict:
+    if raw is None or raw == "":
+        return judge_fields(fields) if fields else unknown("no event text and no extracted fields")
+    if not isinstance(raw, str):
+        return unknown(f"event text is a {type(raw).__name__}, not a string")
+    parsed = jsonread.parse(raw)
+    if parsed.error:
+        return unknown(clean(f"event {parsed.error}"))
+    if not isinstance(parsed.value, dict):
+        return unknown(f"event is a JSON {type(parsed.value).__name__}, not an object")
+    notes = []
+    if parsed.cut:
+        notes.append(f"event cut after {parsed.cut_at} chars")
+    if parsed.deep_skipped:
+        notes.append(f"nesting deeper than {MAX_TOLERANT_DEPTH} levels skipped")
+    return judge(parsed.value, notes)

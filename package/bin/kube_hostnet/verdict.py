@@ -6,6 +6,14 @@ TRUE = "true"
 FALSE = "false"
 UNKNOWN = "unknown"
 
+# hostnet_evidence values: where the verdict was read.
+RESPONSE_OBJECT = "responseObject"
+REQUEST_OBJECT = "requestObject"
+PATCH = "patch"
+LAST_APPLIED = "last_applied"
+FIELDS = "fields"
+NONE = "none"
+
 FIELD_NAMES = (
     "hostnet",
     "hostnet_evidence",
@@ -20,7 +28,7 @@ FIELD_NAMES = (
 
 class Verdict(NamedTuple):
     hostnet: str
-    evidence: str = "none"
+    evidence: str = NONE
     error: str = ""
     annotation_mismatch: bool = False
     spec_path: str = ""

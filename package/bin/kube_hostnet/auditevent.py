@@ -1,0 +1,193 @@
+"""Rules 1-6 on one parsed audit event: scope, then the evidence, best first."""
+
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+
+from kube_hostnet import identity, podspec
+from kube_hostnet.annotation import LastApplied, read_last_applied
+from kube_hostnet.evidence import annotation_mismatch, join_reasons
+from kube_hostnet.jsonread import PartialDict, is_partial
+from kube_hostnet.patches import UNTOUCHED, read_patch
+from kube_hostnet.podspec import SpecPath, dotted, read_object
+from kube_hostnet.scope import MISSING, decide
+from kube_hostnet.verdict import (
+    FALSE,
+    LAST_APPLIED,
+    PATCH,
+    REQUEST_OBJECT,
+    RESPONSE_OBJECT,
+    TRUE,
+    UNKNOWN,
+    Verdict,
+)
+
+_FULL_OBJECT_VERBS = ("create", "update")
+_CREATED = 201
+_VERB_LOST = "without the verb only true can be concluded"
+_NO_BODY = "no requestObject or responseObject"
+
+
+class _Decision(NamedTuple):
+    hostnet: str
+    evidence: str
+    spec_path: str
+
+
+def judge(event: Dict[str, Any], notes: List[str]) -> Verdict:
+    """notes: what the reader already knows about the text (cut, skipped nesting); kept in the error."""
+    event_cut = isinstance(event, PartialDict)
+    object_ref = event.get("objectRef", MISSING)
+    if object_ref is MISSING:
+        object_ref = PartialDict() if event_cut else {}
+    elif not isinstance(object_ref, dict):
+        return Verdict(UNKNOWN, error=join_reasons([*notes, "objectRef is not an object"]))
+    scope = decide(
+        object_ref.get("resource", MISSING),
+        object_ref.get("apiGroup", MISSING),
+        object_ref.get("subresource", MISSING),
+        event.get("verb", MISSING),
+        ref_cut=isinstance(object_ref, PartialDict),
+        event_cut=event_cut,
+    )
+    if scope.path is None:
+        return Verdict(
+            scope.hostnet,
+            error=join_reasons([*notes, scope.reason]),
+            namespace=identity.namespace(object_ref, ()),
+        )
+    return _Judgement(event, object_ref, scope.path, scope.verb_lost, [*notes, scope.reason]).verdict()
+
+
+class _Judgement:
+    """The evidence of one in-scope event.
+
+    notes are always reported (the event was cut); reasons, why each piece of evidence could not decide,
+    only when nothing did.
+    """
+
+    def __init__(
+        self,
+        event: Dict[str, Any],
+        object_ref: Dict[str, Any],
+        path: SpecPath,
+        verb_lost: bool,
+        notes: List[str],
+    ) -> None:
+        self.event = event
+        self.object_ref = object_ref
+        self.path = path
+        self.verb = event.get("verb")
+        self.verb_lost = verb_lost
+        self.notes = notes
+        self.reasons: List[str] = []
+        self.holder_cut = False
+        self.specs: List[Dict[str, Any]] = []
+        response = event.get("responseObject", MISSING)
+        self.response = response if isinstance(response, dict) and response.get("kind") != "Status" else None
+        if isinstance(response, dict) and self.response is None:
+            self.reasons.append("responseObject is a Status (the request failed)")
+        elif response is not MISSING and response is not None and not isinstance(response, dict):
+            self.reasons.append("responseObject is not an object")
+        self.request = event.get("requestObject", MISSING)
+
+    def verdict(self) -> Verdict:
+        applied = self._last_applied()
+        decision = self._from_response() or self._from_request()
+        object_value = decision.hostnet if decision else None
+        if decision is None and applied is not None:
+            decision = self._from_last_applied(applied)
+        if decision is None:
+            if self.request is MISSING and self.response is None:
+                self.reasons.append(self._no_body_reason())
+            decision = _Decision(UNKNOWN, "none", "")
+        full_objects = [self.response]
+        if self.verb in _FULL_OBJECT_VERBS or self.verb_lost:
+            full_objects.append(self.request)
+        return Verdict(
+            decision.hostnet,
+            decision.evidence,
+            join_reasons(self.notes + self.reasons if decision.hostnet == UNKNOWN else self.notes),
+            annotation_mismatch(object_value, applied),
+            decision.spec_path,
+            identity.namespace(self.object_ref, (self.response, self.request)),
+            identity.workload(self.object_ref.get("resource"), self.object_ref, full_objects),
+            podspec.images(self.specs[0] if self.specs else None),
+        )
+
+    def _decided(
+        self, hostnet: str, evidence: str, spec_path: str, spec: Optional[Dict[str, Any]], reason: str
+    ) -> Optional[_Decision]:
+        if spec is not None:
+            self.specs.append(spec)
+        if hostnet == TRUE or (hostnet == FALSE and not self.verb_lost):
+            if spec is not None:
+                self.specs.insert(0, self.specs.pop())  # images come from the spec that decided
+            return _Decision(hostnet, evidence, spec_path)
+        self.reasons.append(_VERB_LOST if hostnet == FALSE else reason)
+        return None
+
+    def _from_response(self) -> Optional[_Decision]:
+        # A full object whatever the verb: with the verb cut off it might be the pod a delete returned.
+        if self.response is None or self.verb_lost:
+            return None
+        read = read_object(self.response, self.path, RESPONSE_OBJECT)
+        return self._decided(
+            read.hostnet, RESPONSE_OBJECT, f"{RESPONSE_OBJECT}.{dotted(self.path)}", read.spec, read.reason
+        )
+
+    def _from_request(self) -> Optional[_Decision]:
+        request = self.request
+        if request is MISSING or request is None:
+            return None
+        spec_path = f"{REQUEST_OBJECT}.{dotted(self.path)}"
+        if self.verb == "patch" or (self.verb_lost and isinstance(request, list)):
+            read = read_patch(request, self.path)
+            hostnet, reason = read.hostnet, read.reason
+            if hostnet == UNTOUCHED:
+                hostnet, reason = self._untouched()
+            return self._decided(hostnet, PATCH, spec_path, read.spec, reason)
+        if not isinstance(request, dict):
+            self.reasons.append("requestObject is not an object")
+            return None
+        obj = read_object(request, self.path, REQUEST_OBJECT)
+        return self._decided(obj.hostnet, REQUEST_OBJECT, spec_path, obj.spec, obj.reason)
+
+    def _untouched(self) -> Tuple[str, str]:
+        status = self.event.get("responseStatus")
+        code = status.get("code") if isinstance(status, dict) else None
+        if type(code) is int and code == _CREATED:
+            return FALSE, ""  # the patch created the object (server-side apply): absent is unset
+        return UNKNOWN, "patch does not touch hostNetwork"
+
+    def _last_applied(self) -> Optional[LastApplied]:
+        holders = [(REQUEST_OBJECT, self.request)]
+        if not self.verb_lost:  # the response of a read or delete also carries the annotation
+            holders.append((RESPONSE_OBJECT, self.response))
+        for owner, holder in holders:
+            read = read_last_applied(holder, self.path, owner)
+            if read is not None:
+                self.holder_cut = is_partial(holder)
+                return read
+        return None
+
+    def _from_last_applied(self, applied: LastApplied) -> Optional[_Decision]:
+        hostnet = applied.hostnet
+        if hostnet == FALSE and self.holder_cut:
+            hostnet = UNKNOWN  # rule 5: the object holding it was cut, so its own spec may say otherwise
+        if hostnet not in (TRUE, FALSE):
+            hostnet = UNKNOWN
+        return self._decided(
+            hostnet,
+            LAST_APPLIED,
+            applied.where,
+            applied.spec,
+            applied.reason or "last-applied annotation does not set hostNetwork",
+        )
+
+    def _no_body_reason(self) -> str:
+        level, stage = self.event.get("level"), self.event.get("stage")
+        detail = ", ".join(
+            f"{name} {value}"
+            for name, value in (("level", level), ("stage", stage))
+            if isinstance(value, str)
+        )
+        return f"{_NO_BODY} ({detail})" if detail else _NO_BODY

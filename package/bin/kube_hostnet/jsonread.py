@@ -1,0 +1,245 @@
+"""Reads JSON safely: json.loads on the normal path, a tolerant iterative parser when that fails.
+
+The tolerant parser exists for two kinds of text json.loads cannot read:
+- an event Splunk cut at TRUNCATE: it returns what came before the cut, with every container that was
+  still open returned as a PartialDict / PartialList (a key missing from one may have been lost), and
+  drops the value that was being read at the cut (a string without its closing quote, a number that may
+  have continued, `tru`);
+- nesting deeper than json.loads' recursion limit: it never recurses, and subtrees deeper than
+  MAX_TOLERANT_DEPTH are skipped (replaced by SKIPPED) instead of built.
+"""
+
+import json
+import re
+from typing import Any, Dict, List, NamedTuple, Tuple
+
+from kube_hostnet.limits import MAX_EVENT_CHARS, MAX_TOLERANT_CHARS, MAX_TOLERANT_DEPTH, MIB
+
+
+class PartialDict(Dict[str, Any]):
+    """An object whose closing brace was not read: keys after the cut are missing."""
+
+
+class PartialList(List[Any]):
+    """An array whose closing bracket was not read: elements after the cut are missing."""
+
+
+class _Skipped:
+    def __repr__(self) -> str:
+        return "SKIPPED"
+
+
+# Stands for a container nested deeper than MAX_TOLERANT_DEPTH: present, but not read.
+SKIPPED = _Skipped()
+
+
+class Parsed(NamedTuple):
+    value: Any = None
+    error: str = ""  # non-empty: no usable value (not JSON, too big)
+    cut_at: int = -1  # >= 0: the text ended inside the value after this many characters
+    deep_skipped: bool = False
+
+    @property
+    def cut(self) -> bool:
+        return self.cut_at >= 0
+
+
+def is_partial(value: Any) -> bool:
+    return isinstance(value, (PartialDict, PartialList))
+
+
+def parse(text: str) -> Parsed:
+    """Parses one JSON text within the engine's bounds; never raises for any str."""
+    if len(text) > MAX_EVENT_CHARS:
+        return Parsed(error=f"{len(text)} chars is above the {MAX_EVENT_CHARS // MIB} MiB bound; not parsed")
+    try:
+        return Parsed(json.loads(text))
+    except RecursionError:
+        why = "nested too deeply for json.loads"
+    except ValueError as exc:  # JSONDecodeError, and int() refusing a number of more than 4300 digits
+        why = f"not valid JSON ({exc})"
+    if len(text) > MAX_TOLERANT_CHARS:
+        return Parsed(
+            error=f"{why}; {len(text)} chars is above the {MAX_TOLERANT_CHARS // MIB} MiB bound "
+            "of the tolerant parser"
+        )
+    return parse_tolerant(text)
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+_NUMBER_TAIL = re.compile(r"[-+0-9.eE]*\Z")
+# The rest of a string after its opening quote, up to and including the closing quote.
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_STRUCTURAL = re.compile(r'[^"\[\]{}]*')
+_LITERALS: Tuple[Tuple[str, Any], ...] = (
+    ("true", True),
+    ("false", False),
+    ("null", None),
+    ("NaN", float("nan")),
+    ("Infinity", float("inf")),
+    ("-Infinity", float("-inf")),
+)
+_DECODER = json.JSONDecoder()
+
+# Parser states: what the next token may be.
+_VALUE, _FIRST_KEY, _KEY, _COLON, _AFTER_VALUE, _FIRST_ITEM, _END = range(7)
+
+
+class _Cut(Exception):
+    """The text ended inside the token being read."""
+
+
+class _Invalid(Exception):
+    """The text is not JSON (before any cut)."""
+
+
+def _read_string(text: str, pos: int) -> Tuple[str, int]:
+    try:
+        value, end = _DECODER.raw_decode(text, pos)
+    except ValueError:
+        if _STRING_REST.match(text, pos + 1) is None:
+            raise _Cut from None
+        raise _Invalid(f"bad string at char {pos}") from None
+    return str(value), end
+
+
+def _read_scalar(text: str, pos: int) -> Tuple[Any, int]:
+    for literal, value in _LITERALS:
+        if text.startswith(literal, pos):
+            return value, pos + len(literal)
+    rest = text[pos : pos + 9]
+    if any(literal.startswith(rest) for literal, _ in _LITERALS):
+        raise _Cut
+    match = _NUMBER.match(text, pos)
+    if _NUMBER_TAIL.match(text, pos) is not None:
+        raise _Cut  # digits up to the end: the number may have gone on
+    if match is None:
+        raise _Invalid(f"unexpected {text[pos]!r} at char {pos}")
+    token = match.group()
+    if "." in token or "e" in token or "E" in token:
+        return float(token), match.end()
+    try:
+        return int(token), match.end()
+    except ValueError:  # more digits than int() accepts; the value never matters to the engine
+        return float(token), match.end()
+
+
+def _skip_container(text: str, pos: int) -> int:
+    """End of the container opening at pos, without building it (its content is not validated)."""
+    depth = 0
+    end = len(text)
+    while True:
+        pos = _NOT_STRUCTURAL.match(text, pos).end()  # type: ignore[union-attr]
+        if pos >= end:
+            raise _Cut
+        char = text[pos]
+        if char == '"':
+            string = _STRING_REST.match(text, pos + 1)
+            if string is None:
+                raise _Cut
+            pos = string.end()
+            continue
+        depth += 1 if char in "[{" else -1
+        pos += 1
+        if depth == 0:
+            return pos
+
+
+def parse_tolerant(text: str, max_depth: int = MAX_TOLERANT_DEPTH) -> Parsed:
+    """Parses text or the prefix of it that was kept; iterative, so any nesting depth is safe."""
+    # Each open container with the key its value will be stored under (None inside arrays).
+    stack: List[List[Any]] = []
+    result: Any = None
+    have_result = False
+    deep_skipped = False
+    state = _VALUE
+    pos = 0
+    end = len(text)
+    try:
+        while True:
+            pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if pos >= end:
+                if state == _END:
+                    return Parsed(result, deep_skipped=deep_skipped)
+                raise _Cut
+            char = text[pos]
+            if state == _END:
+                raise _Invalid(f"extra data at char {pos}")
+            if state == _FIRST_ITEM:
+                if char == "]":
+                    pos += 1
+                    value: Any = stack.pop()[0]
+                else:
+                    state = _VALUE
+                    continue
+            elif state in (_FIRST_KEY, _KEY):
+                if char == "}" and state == _FIRST_KEY:
+                    pos += 1
+                    value = stack.pop()[0]
+                elif char == '"':
+                    stack[-1][1], pos = _read_string(text, pos)
+                    state = _COLON
+                    continue
+                else:
+                    raise _Invalid(f"expected a key at char {pos}")
+            elif state == _COLON:
+                if char != ":":
+                    raise _Invalid(f"expected ':' at char {pos}")
+                pos += 1
+                state = _VALUE
+                continue
+            elif state == _AFTER_VALUE:
+                container = stack[-1][0]
+                if char == ",":
+                    pos += 1
+                    state = _KEY if isinstance(container, dict) else _VALUE
+                    continue
+                if char != ("}" if isinstance(container, dict) else "]"):
+                    raise _Invalid(f"unexpected {char!r} at char {pos}")
+                pos += 1
+                value = stack.pop()[0]
+            elif char in "[{":  # state == _VALUE
+                if len(stack) >= max_depth:
+                    pos = _skip_container(text, pos)
+                    value = SKIPPED
+                    deep_skipped = True
+                else:
+                    stack.append([{} if char == "{" else [], None])
+                    pos += 1
+                    state = _FIRST_KEY if char == "{" else _FIRST_ITEM
+                    continue
+            elif char == '"':
+                value, pos = _read_string(text, pos)
+            else:
+                value, pos = _read_scalar(text, pos)
+            # A value is complete: store it in the container that is open, or it is the document.
+            if stack:
+                _store(stack[-1], value)
+                state = _AFTER_VALUE
+            else:
+                result, have_result, state = value, True, _END
+    except _Invalid as exc:
+        return Parsed(error=f"not valid JSON ({exc})")
+    except _Cut:
+        pass
+    # Close what is still open, innermost first, marking each container as cut.
+    while stack:
+        container = stack.pop()[0]
+        value = PartialDict(container) if isinstance(container, dict) else PartialList(container)
+        if stack:
+            _store(stack[-1], value)
+        else:
+            result, have_result = value, True
+    if not have_result:
+        return Parsed(error="text ends before a JSON value", cut_at=end)
+    return Parsed(result, cut_at=end, deep_skipped=deep_skipped)
+
+
+def _store(frame: List[Any], value: Any) -> None:
+    container = frame[0]
+    if isinstance(container, dict):
+        container[frame[1]] = value
+        frame[1] = None
+    else:
+        container.append(value)

@@ -1,0 +1,111 @@
+"""Where each Kubernetes resource keeps its pod spec, and what a pod spec says."""
+
+from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+
+from kube_hostnet.jsonread import PartialDict
+from kube_hostnet.limits import MAX_IMAGES
+from kube_hostnet.safetext import clean
+from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
+
+HOST_NETWORK = "hostNetwork"
+
+SpecPath = Tuple[str, ...]
+
+_TEMPLATE = ("spec", "template", "spec")
+_WORKLOAD_GROUPS = ("apps", "extensions")
+
+# (objectRef.apiGroup, objectRef.resource) -> the keys leading from the object to its pod spec.
+# The core group is "" (objectRef omits apiGroup for it).
+POD_SPEC_PATHS: Dict[Tuple[str, str], SpecPath] = {
+    ("", "pods"): ("spec",),
+    ("", "replicationcontrollers"): _TEMPLATE,
+    ("", "podtemplates"): ("template", "spec"),
+    ("batch", "jobs"): _TEMPLATE,
+    ("batch", "cronjobs"): ("spec", "jobTemplate", "spec", "template", "spec"),
+}
+for _group in _WORKLOAD_GROUPS:
+    for _resource in ("deployments", "daemonsets", "statefulsets", "replicasets"):
+        POD_SPEC_PATHS[(_group, _resource)] = _TEMPLATE
+
+# The kind of each resource's objects, for naming a workload when the event carries no object.
+KIND_OF_RESOURCE = {
+    "pods": "Pod",
+    "deployments": "Deployment",
+    "daemonsets": "DaemonSet",
+    "statefulsets": "StatefulSet",
+    "replicasets": "ReplicaSet",
+    "replicationcontrollers": "ReplicationController",
+    "jobs": "Job",
+    "cronjobs": "CronJob",
+    "podtemplates": "PodTemplate",
+}
+
+_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+
+
+def pod_spec_path(api_group: str, resource: str) -> Optional[SpecPath]:
+    return POD_SPEC_PATHS.get((api_group, resource))
+
+
+def dotted(path: SpecPath) -> str:
+    return ".".join(path)
+
+
+class SpecRead(NamedTuple):
+    """What one complete-or-cut object says about hostNetwork at its pod-spec path."""
+
+    hostnet: str
+    reason: str = ""
+    spec: Optional[Dict[str, Any]] = None
+
+
+def host_network_value(spec: Dict[str, Any]) -> Optional[str]:
+    """TRUE/FALSE when the spec settles hostNetwork, None when the key is absent."""
+    if HOST_NETWORK not in spec:
+        return None
+    return TRUE if spec[HOST_NETWORK] is True else FALSE
+
+
+def read_object(obj: Any, path: SpecPath, where: str) -> SpecRead:
+    """Reads a whole object (not a patch): a missing pod spec or key in a complete object means false."""
+    node = obj
+    for depth, key in enumerate(path):
+        if not isinstance(node, dict):
+            return SpecRead(UNKNOWN, f"{_at(where, path[:depth])} is not an object")
+        if key not in node:
+            if isinstance(node, PartialDict):
+                return SpecRead(UNKNOWN, f"{where} cut before {dotted(path)}")
+            return SpecRead(FALSE, f"{where} has no {dotted(path)}")
+        node = node[key]
+    if not isinstance(node, dict):
+        return SpecRead(UNKNOWN, f"{_at(where, path)} is not an object")
+    value = host_network_value(node)
+    if value is None:
+        if isinstance(node, PartialDict):
+            return SpecRead(UNKNOWN, f"{where} cut inside {dotted(path)}", node)
+        return SpecRead(FALSE, "", node)
+    return SpecRead(value, "", node)
+
+
+def _at(where: str, keys: SpecPath) -> str:
+    return ".".join((where, *keys)) if keys else where
+
+
+def images(spec: Optional[Dict[str, Any]]) -> Tuple[str, ...]:
+    """Distinct images of the spec's containers, initContainers and ephemeralContainers, in order."""
+    found: List[str] = []
+    if spec is None:
+        return ()
+    for list_name in _CONTAINER_LISTS:
+        containers = spec.get(list_name)
+        if not isinstance(containers, list):
+            continue
+        for container in containers:
+            image = container.get("image") if isinstance(container, dict) else None
+            if isinstance(image, str) and image:
+                image = clean(image)
+                if image not in found:
+                    found.append(image)
+                    if len(found) >= MAX_IMAGES:
+                        return tuple(found)
+    return tuple(found)

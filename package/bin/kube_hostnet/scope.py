@@ -1,0 +1,50 @@
+"""Rule 1: which audit events can create or change a pod spec, and where that pod spec lives."""
+
+from typing import Any, NamedTuple, Optional
+
+from kube_hostnet.podspec import POD_SPEC_PATHS, SpecPath, pod_spec_path
+from kube_hostnet.verdict import FALSE, UNKNOWN
+
+WRITE_VERBS = frozenset(("create", "update", "patch"))
+_SCOPED_RESOURCES = frozenset(resource for _, resource in POD_SPEC_PATHS)
+
+# Stands for a field the event does not carry (None is JSON null, a value).
+MISSING: Any = object()
+
+
+class Scope(NamedTuple):
+    path: Optional[SpecPath]  # set when the event is judged
+    hostnet: str = ""  # FALSE or UNKNOWN when it is not judged
+    reason: str = ""
+    verb_lost: bool = False  # judged although the verb was cut off: only `true` may be concluded
+
+
+def decide(
+    resource: Any, api_group: Any, subresource: Any, verb: Any, *, ref_cut: bool, event_cut: bool
+) -> Scope:
+    """ref_cut: objectRef was cut (absent keys may have been lost); event_cut: the event was."""
+    if subresource is not MISSING and subresource not in (None, ""):
+        return Scope(None, FALSE, "")
+    if resource is MISSING:
+        return Scope(None, UNKNOWN, f"{'event cut before ' if ref_cut else 'no '}objectRef.resource")
+    if not isinstance(resource, str):
+        return Scope(None, UNKNOWN, "objectRef.resource is not a string")
+    group = "" if api_group in (MISSING, None) else api_group
+    if not isinstance(group, str):
+        return Scope(None, UNKNOWN, "objectRef.apiGroup is not a string")
+    path = pod_spec_path(group, resource)
+    if path is None:
+        if ref_cut and api_group is MISSING and resource in _SCOPED_RESOURCES:
+            return Scope(None, UNKNOWN, "event cut inside objectRef")
+        return Scope(None, FALSE, "")
+    if ref_cut and (api_group is MISSING or subresource is MISSING):
+        return Scope(None, UNKNOWN, "event cut inside objectRef")
+    if verb is MISSING:
+        if event_cut:
+            return Scope(path, reason="event cut before verb", verb_lost=True)
+        return Scope(None, UNKNOWN, "no verb")
+    if not isinstance(verb, str):
+        return Scope(None, UNKNOWN, "verb is not a string")
+    if verb not in WRITE_VERBS:
+        return Scope(None, FALSE, "")
+    return Scope(path)

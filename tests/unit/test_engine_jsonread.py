@@ -1,0 +1,174 @@
+"""The safe JSON reader and the engine's bounds (rule 8)."""
+
+import json
+import math
+
+import pytest
+from engine_events import event, judge, obj, spec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kube_hostnet import jsonread, limits
+from kube_hostnet.jsonread import SKIPPED, PartialDict, PartialList, parse, parse_tolerant
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values, st.booleans())
+def test_tolerant_parser_reads_complete_json_like_json_loads(value: object, indent: bool) -> None:
+    text = json.dumps([value], indent=2 if indent else None, ensure_ascii=False)
+    parsed = parse_tolerant(text)
+    assert (parsed.error, parsed.cut) == ("", False)
+    assert parsed.value == json.loads(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(json_values, st.data())
+def test_tolerant_parser_reads_every_prefix_as_cut_never_as_invalid(
+    value: object, data: st.DataObject
+) -> None:
+    text = json.dumps({"v": value, "w": [value]})
+    end = data.draw(st.integers(1, len(text) - 1))
+    parsed = parse_tolerant(text[:end])
+    assert parsed.error == ""
+    assert parsed.cut_at == end
+    assert isinstance(parsed.value, PartialDict)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('{"a": "abc', {}),  # a string without its closing quote is dropped
+        ('{"a": "ab\\', {}),
+        ('{"a": "\\u00', {}),
+        ('{"a": 12', {}),  # the number may have gone on
+        ('{"a": 1.', {}),
+        ('{"a": -', {}),
+        ('{"a": 1e', {}),
+        ('{"a": tr', {}),
+        ('{"a": true', {"a": True}),  # a literal read completely is kept
+        ('{"a": null', {"a": None}),
+        ('{"a": 1, "b', {"a": 1}),
+        ('{"a": 1, "b":', {"a": 1}),
+        ('{"a": [1, 2', {"a": [1]}),
+        ('{"a": {"b": {"c": true}, "d": [{"e": false', {"a": {"b": {"c": True}, "d": [{"e": False}]}}),
+    ],
+)
+def test_what_survives_a_cut(text: str, expected: dict) -> None:
+    parsed = parse_tolerant(text)
+    assert parsed.value == expected
+    assert isinstance(parsed.value, PartialDict)
+
+
+def test_containers_left_open_are_marked_and_closed_ones_are_not() -> None:
+    value = parse_tolerant('{"closed": {"a": 1}, "list": [1, 2], "open": {"b": [3, {"c": 4').value
+    assert type(value["closed"]) is dict
+    assert type(value["list"]) is list
+    assert isinstance(value["open"], PartialDict)
+    assert isinstance(value["open"]["b"], PartialList)
+    assert isinstance(value["open"]["b"][1], PartialDict)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['{"a" 1}', '{"a": 1,}', "[1 2]", '{"a": 1}}', '{"a": "\x01"}', '{"a": nul1}', "{1: 2}", '{"a": [}'],
+)
+def test_invalid_json_before_the_end_is_an_error_not_a_cut(text: str) -> None:
+    parsed = parse_tolerant(text)
+    assert parsed.error.startswith("not valid JSON")
+    assert parsed.value is None
+
+
+def test_empty_text_has_no_value() -> None:
+    assert parse_tolerant("   ").error == "text ends before a JSON value"
+
+
+def test_lone_surrogate_escapes_are_kept_like_json_loads() -> None:
+    assert parse_tolerant('["\\ud800", "x').value == ["\ud800"]
+
+
+def test_numbers_with_more_digits_than_int_accepts_do_not_fail() -> None:
+    digits = "9" * 5000
+    parsed = parse(f'{{"n": {digits}, "ok": true}}')
+    assert parsed.error == ""
+    assert parsed.value["ok"] is True
+    assert math.isinf(parsed.value["n"])
+
+
+def test_100000_levels_of_nesting_are_skipped_not_built() -> None:
+    deep = "[" * 100_000 + "]" * 100_000
+    with pytest.raises(RecursionError):
+        json.loads(deep)
+    parsed = parse(f'{{"deep": {deep}, "after": true}}')
+    assert parsed.error == ""
+    assert parsed.deep_skipped
+    assert parsed.value["after"] is True
+    node = parsed.value["deep"]
+    for _ in range(limits.MAX_TOLERANT_DEPTH - 2):
+        node = node[0]
+    assert node == [SKIPPED]
+
+
+def test_deep_nesting_cut_is_a_cut() -> None:
+    parsed = parse('{"ok": true, "deep": ' + '[{"a": ' * 50_000)
+    assert parsed.cut
+    assert parsed.value["ok"] is True
+
+
+def test_strings_inside_skipped_subtrees_may_hold_brackets() -> None:
+    inner = "[" * 10 + '"]]]}}}"' + "]" * 10
+    parsed = parse_tolerant(f'{{"deep": {inner}, "after": 1}}', max_depth=3)
+    assert parsed.value["after"] == 1
+    assert parsed.deep_skipped
+
+
+def test_event_with_deep_nesting_elsewhere_is_still_judged() -> None:
+    ev = event(request=obj(pod_spec=spec(True)))
+    ev["requestObject"]["metadata"]["labels"] = {"x": "y"}
+    raw = json.dumps(ev).replace('{"x": "y"}', "[" * 100_000 + "]" * 100_000)
+    verdict = judge(raw)
+    assert verdict.hostnet == "true"
+    assert f"nesting deeper than {limits.MAX_TOLERANT_DEPTH} levels skipped" in verdict.error
+
+
+def test_events_above_the_size_bound_are_not_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = json.dumps(event(request=obj(pod_spec=spec(True), note="x" * limits.MAX_EVENT_CHARS)))
+
+    def must_not_parse(text: str) -> None:
+        raise AssertionError("json.loads called on an oversized event")
+
+    monkeypatch.setattr(jsonread.json, "loads", must_not_parse)
+    verdict = judge(raw)
+    assert verdict.hostnet == "unknown"
+    assert "above the 16 MiB bound; not parsed" in verdict.error
+
+
+def test_multi_megabyte_strings_below_the_bound_are_read() -> None:
+    verdict = judge(event(request=obj(pod_spec=spec(True, images=("i" * 3_000_000,)), note="n" * 5_000_000)))
+    assert verdict.hostnet == "true"
+    assert len(verdict.images[0]) == limits.MAX_OUTPUT_CHARS
+    assert verdict.images[0].endswith("...")
+
+
+def test_the_tolerant_parser_is_not_used_above_its_bound() -> None:
+    raw = json.dumps(event(request=obj(pod_spec=spec(True), note="x" * limits.MAX_TOLERANT_CHARS)))
+    verdict = judge(raw[:-1])  # cut: json.loads fails
+    assert verdict.hostnet == "unknown"
+    assert "above the 2 MiB bound of the tolerant parser" in verdict.error
+    within = raw.replace("x" * limits.MAX_TOLERANT_CHARS, "x" * (limits.MAX_TOLERANT_CHARS - 1000))
+    assert judge(within[:-1]).hostnet == "true"
+
+
+def test_depth_bound_keeps_the_pod_spec_readable() -> None:
+    # the deepest pod spec (cronjobs in responseObject) sits far above the bound
+    assert (
+        len(("responseObject", "spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "image"))
+        < limits.MAX_TOLERANT_DEPTH
+    )

@@ -1,0 +1,253 @@
+"""Rule 2 for verb=patch: JSON Patch (RFC 6902), merge / strategic-merge / server-side-apply bodies."""
+
+import json
+
+import pytest
+from engine_events import event, judge, obj, spec
+
+from kube_hostnet.patches import pointer_tokens
+
+
+def patched(body: object, resource: str = "pods", code: int = 200) -> str:
+    group = None if resource == "pods" else "apps"
+    return json.dumps(event(resource, "patch", group=group, level="Request", request=body, code=code))
+
+
+@pytest.mark.parametrize(
+    ("operations", "expected"),
+    [
+        ([{"op": "add", "path": "/spec/hostNetwork", "value": True}], "true"),
+        ([{"op": "replace", "path": "/spec/hostNetwork", "value": True}], "true"),
+        ([{"op": "replace", "path": "/spec/hostNetwork", "value": False}], "false"),
+        ([{"op": "add", "path": "/spec/hostNetwork", "value": "true"}], "false"),
+        ([{"op": "remove", "path": "/spec/hostNetwork"}], "false"),
+        # an ancestor replaced by a value that holds the key, or does not
+        ([{"op": "replace", "path": "/spec", "value": spec(True)}], "true"),
+        ([{"op": "replace", "path": "/spec", "value": spec()}], "false"),
+        ([{"op": "add", "path": "", "value": obj(pod_spec=spec(True))}], "true"),
+        ([{"op": "remove", "path": "/spec"}], "false"),
+        # in order, the last one wins
+        (
+            [
+                {"op": "add", "path": "/spec/hostNetwork", "value": True},
+                {"op": "remove", "path": "/spec/hostNetwork"},
+            ],
+            "false",
+        ),
+        (
+            [
+                {"op": "remove", "path": "/spec/hostNetwork"},
+                {"op": "add", "path": "/spec/hostNetwork", "value": True},
+            ],
+            "true",
+        ),
+        (
+            [
+                {"op": "add", "path": "/spec/hostNetwork", "value": True},
+                {"op": "add", "path": "/spec/containers/0/image", "value": "x"},
+            ],
+            "true",
+        ),
+        # test does not change it; a descendant of the key is not the key
+        (
+            [
+                {"op": "add", "path": "/spec/hostNetwork", "value": True},
+                {"op": "test", "path": "/spec/hostNetwork", "value": True},
+            ],
+            "true",
+        ),
+    ],
+)
+def test_json_patch_on_a_pod(operations: list, expected: str) -> None:
+    verdict = judge(patched(operations))
+    assert (verdict.hostnet, verdict.evidence) == (expected, "patch")
+
+
+@pytest.mark.parametrize("kind", ["copy", "move"])
+def test_json_patch_copy_or_move_into_host_network_is_unknown(kind: str) -> None:
+    verdict = judge(patched([{"op": kind, "from": "/metadata/labels/x", "path": "/spec/hostNetwork"}]))
+    assert verdict.hostnet == "unknown"
+    assert f"{kind}s a value from elsewhere" in verdict.error
+
+
+def test_json_patch_move_away_from_host_network_is_false() -> None:
+    verdict = judge(
+        patched(
+            [
+                {"op": "add", "path": "/spec/hostNetwork", "value": True},
+                {"op": "move", "from": "/spec/hostNetwork", "path": "/metadata/labels/x"},
+            ]
+        )
+    )
+    assert verdict.hostnet == "false"
+
+
+def test_json_patch_on_a_deployment_template_ancestor() -> None:
+    operations = [
+        {"op": "replace", "path": "/spec/template", "value": {"spec": spec(True, images=("a", "b"))}}
+    ]
+    verdict = judge(patched(operations, "deployments"))
+    assert (verdict.hostnet, verdict.spec_path, verdict.images) == (
+        "true",
+        "requestObject.spec.template.spec",
+        ("a", "b"),
+    )
+    # the pod's path is not the deployment's
+    assert (
+        judge(patched([{"op": "add", "path": "/spec/hostNetwork", "value": True}], "deployments")).hostnet
+        == "unknown"
+    )
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    [
+        "/spec~1template/spec/hostNetwork",  # one token "spec/template", not two
+        "/spec~01template/spec/hostNetwork",  # ~01 is "~1", not "/"
+        "/spec/template/spec/host~0Network",
+        "/spec/template/spec/hostNetwork~1x",
+        "spec/template/spec/hostNetwork",  # not a pointer
+    ],
+)
+def test_json_pointer_escapes_are_tokens_not_separators(pointer: str) -> None:
+    verdict = judge(patched([{"op": "add", "path": pointer, "value": True}], "deployments"))
+    assert verdict.hostnet == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("pointer", "tokens"),
+    [
+        ("", ()),
+        ("/", ("",)),
+        ("/a~1b/c", ("a/b", "c")),
+        ("/a~01", ("a~1",)),
+        ("/~0~1", ("~/",)),
+        ("a/b", None),
+        (5, None),
+    ],
+)
+def test_pointer_tokens_follow_rfc_6901(pointer: object, tokens: object) -> None:
+    assert pointer_tokens(pointer) == tokens
+
+
+def test_json_pointer_escapes_decode_in_other_tokens() -> None:
+    # A key with '/' (annotations) is escaped as ~1; the pointer still reaches hostNetwork afterwards.
+    operations = [
+        {"op": "add", "path": "/metadata/annotations/a~1b", "value": "x"},
+        {"op": "add", "path": "/spec/hostNetwork", "value": True},
+    ]
+    assert judge(patched(operations)).hostnet == "true"
+
+
+def test_json_patch_that_does_not_touch_host_network_is_unknown() -> None:
+    verdict = judge(patched([{"op": "replace", "path": "/spec/containers/0/image", "value": "x"}]))
+    assert (verdict.hostnet, verdict.evidence) == ("unknown", "none")
+    assert "patch does not touch hostNetwork" in verdict.error
+
+
+@pytest.mark.parametrize(
+    "operations",
+    [
+        [{"op": "add", "path": "/spec/hostNetwork"}],  # no value
+        [{"path": "/spec/hostNetwork", "value": False}],  # no op
+        [{"op": "frobnicate", "path": "/spec/hostNetwork", "value": False}],
+    ],
+)
+def test_unreadable_json_patch_operations_on_host_network_are_unknown(operations: list) -> None:
+    assert judge(patched(operations)).hostnet == "unknown"
+
+
+def test_operations_that_are_not_objects_are_skipped() -> None:
+    assert (
+        judge(patched(["add", 5, None, {"op": "add", "path": "/spec/hostNetwork", "value": True}])).hostnet
+        == "true"
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ({"spec": {"hostNetwork": True}}, "true"),
+        ({"spec": {"hostNetwork": False}}, "false"),
+        ({"spec": {"hostNetwork": None}}, "false"),  # null deletes the key
+        ({"spec": None}, "false"),
+        ({"spec": {"hostNetwork": "true"}}, "false"),
+        ({"spec": {"$patch": "replace", "containers": []}}, "false"),
+        ({"spec": {"$patch": "replace", "hostNetwork": True}}, "true"),
+        ({"spec": {"$patch": "delete"}}, "false"),
+        ({"spec": {"$retainKeys": ["containers"], "containers": []}}, "false"),
+        ({"spec": {"$retainKeys": ["hostNetwork"], "hostNetwork": True}}, "true"),
+    ],
+)
+def test_merge_and_strategic_merge_bodies(body: dict, expected: str) -> None:
+    verdict = judge(patched(body))
+    assert (verdict.hostnet, verdict.evidence, verdict.spec_path) == (expected, "patch", "requestObject.spec")
+
+
+def test_merge_body_on_a_deployment_template() -> None:
+    body = {"spec": {"template": {"spec": {"hostNetwork": True}}}}
+    assert judge(patched(body, "deployments")).hostnet == "true"
+    assert judge(patched({"spec": {"hostNetwork": True}}, "deployments")).hostnet == "unknown"
+
+
+def test_a_merge_body_that_does_not_touch_host_network_is_unknown() -> None:
+    verdict = judge(patched({"metadata": {"labels": {"a": "b"}}, "spec": {"containers": [{"name": "c"}]}}))
+    assert (verdict.hostnet, verdict.evidence) == ("unknown", "none")
+    assert "patch does not touch hostNetwork" in verdict.error
+
+
+def test_server_side_apply_that_creates_the_object_without_the_key_is_false() -> None:
+    body = obj(pod_spec=spec())
+    created = judge(patched(body, code=201))
+    assert (created.hostnet, created.evidence) == ("false", "patch")
+    assert judge(patched(body, code=200)).hostnet == "unknown"
+    assert judge(patched(obj(pod_spec=spec(True)), code=201)).hostnet == "true"
+
+
+def test_the_201_rule_needs_the_integer_code() -> None:
+    raw = patched(obj(pod_spec=spec()), code=201).replace('"code": 201', '"code": "201"')
+    assert judge(raw).hostnet == "unknown"
+
+
+@pytest.mark.parametrize("body", [5, "spec: {hostNetwork: true}", None])
+def test_a_patch_body_that_is_neither_array_nor_object_is_unknown(body: object) -> None:
+    assert judge(patched(body)).hostnet == "unknown"
+
+
+def test_a_merge_body_with_a_spec_of_the_wrong_type_is_unknown() -> None:
+    verdict = judge(patched({"spec": 5}))
+    assert verdict.hostnet == "unknown"
+    assert "not an object" in verdict.error
+
+
+def test_the_response_object_decides_over_the_patch() -> None:
+    ev = json.loads(patched({"metadata": {"labels": {"a": "b"}}}))
+    ev["responseObject"] = obj(pod_spec=spec(True))
+    verdict = judge(ev)
+    assert (verdict.hostnet, verdict.evidence) == ("true", "responseObject")
+
+
+def test_a_patch_status_response_leaves_the_body_to_decide() -> None:
+    ev = json.loads(patched({"spec": {"hostNetwork": True}}, code=422))
+    ev["responseObject"] = {"kind": "Status", "code": 422}
+    assert judge(ev).evidence == "patch"
+
+
+def test_a_cut_json_patch_is_unknown_unless_it_already_set_true() -> None:
+    setting = patched(
+        [
+            {"op": "add", "path": "/spec/hostNetwork", "value": True},
+            {"op": "remove", "path": "/spec/hostNetwork"},
+        ]
+    )
+    cut = setting[: setting.index('"remove"') - 10]
+    assert judge(cut).hostnet == "true"
+    removing = patched(
+        [
+            {"op": "remove", "path": "/spec/hostNetwork"},
+            {"op": "add", "path": "/spec/hostNetwork", "value": True},
+        ]
+    )
+    verdict = judge(removing[: removing.index('"add"') - 10])
+    assert verdict.hostnet == "unknown"
+    assert "cut" in verdict.error
