@@ -1,0 +1,92 @@
+"""Shared fixtures: the built add-on, Splunk's two Python interpreters, the copied reference data.
+
+Tests that need the build FAIL when it is missing (never skip): a green run must mean the built command was
+exercised. Build with `make package OUT=<dir>` and point HOSTNET_APP_DIR / HOSTNET_TARBALL at it.
+"""
+
+import glob
+import gzip
+import os
+from pathlib import Path
+from typing import Callable, Dict
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+K8S_AUDIT = FIXTURES / "k8s-audit"
+SPLUNKD = FIXTURES / "splunkd"
+COMMAND = "hostnetcheck"
+# Splunk 9.3-10.1 run add-on Python under 3.9, 10.2+ under 3.13: the command must work under both.
+INTERPRETERS = {"3.9": "PY39", "3.13": "PY313"}
+
+
+def _pyenv_default(version: str) -> str:
+    found = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
+    return found[-1] if found else ""
+
+
+def _built(variable: str, what: str) -> Path:
+    value = os.environ.get(variable, "")
+    if not value:
+        pytest.fail(f"{variable} is not set: run make package OUT=<dir> and set {variable} to {what}")
+    path = Path(value)
+    if not path.exists():
+        pytest.fail(f"{variable}={value} does not exist: run make package (OUT=<dir>) first")
+    return path
+
+
+@pytest.fixture(scope="session")
+def app_dir() -> Path:
+    """The built add-on directory (`<OUT>/output/TA-kubernetes-hostnet`)."""
+    app = _built("HOSTNET_APP_DIR", "<OUT>/output/TA-kubernetes-hostnet")
+    if not (app / "bin" / f"{COMMAND}.py").is_file():
+        pytest.fail(f"{app} has no bin/{COMMAND}.py: run make package (OUT=<dir>) to build it")
+    return app
+
+
+@pytest.fixture(scope="session")
+def tarball() -> Path:
+    """The packaged add-on (`<OUT>/dist/TA-kubernetes-hostnet-<version>.tar.gz`)."""
+    return _built("HOSTNET_TARBALL", "<OUT>/dist/TA-kubernetes-hostnet-<version>.tar.gz")
+
+
+@pytest.fixture(scope="session")
+def command_script(app_dir: Path) -> str:
+    """The command as splunkd starts it: the UCC-generated `bin/hostnetcheck.py` of the build."""
+    return str(app_dir / "bin" / f"{COMMAND}.py")
+
+
+@pytest.fixture(scope="session")
+def interpreters() -> Dict[str, str]:
+    """Splunk's interpreters by version: env PY39 / PY313, else the newest ~/.pyenv 3.9.* / 3.13.*."""
+    found: Dict[str, str] = {}
+    for version, variable in INTERPRETERS.items():
+        path = os.environ.get(variable) or _pyenv_default(version)
+        if not path or not os.access(path, os.X_OK):
+            pytest.fail(f"no Python {version}: set {variable} to Splunk's Python {version} interpreter")
+        found[version] = path
+    return found
+
+
+@pytest.fixture(params=sorted(INTERPRETERS))
+def python(request: pytest.FixtureRequest, interpreters: Dict[str, str]) -> str:
+    """Each test that takes this runs once per Splunk interpreter."""
+    return interpreters[request.param]
+
+
+@pytest.fixture(scope="session")
+def audit_events() -> Dict[str, str]:
+    """The Falco audit events by file name, each as Splunk indexes it: the file's one line, no line break."""
+    paths = sorted(K8S_AUDIT.glob("*.json"))
+    return {path.name: path.read_text(encoding="utf-8").rstrip("\r\n") for path in paths}
+
+
+@pytest.fixture(scope="session")
+def splunkd_transcript() -> Callable[[str], bytes]:
+    """Reads a recorded splunkd stream by name: `splunkd_transcript("countmatches")`."""
+
+    def read(name: str) -> bytes:
+        with gzip.open(SPLUNKD / f"{name}.input.gz", "rb") as recorded:
+            return recorded.read()
+
+    return read

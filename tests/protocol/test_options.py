@@ -1,0 +1,71 @@
+"""The command's options (field=, loglevel=) and its log file, through the built command."""
+
+import configparser
+from pathlib import Path
+from typing import List, Tuple
+
+import pytest
+
+from hostnet_tools import scp
+
+pytestmark = pytest.mark.protocol
+
+LOG_FILE = Path("var") / "log" / "splunk" / "ta_kubernetes_hostnet.log"
+RECORDS = [{"_raw": "{}", "n": str(number)} for number in range(3)]
+
+
+def _errors(messages: List[Tuple[str, str]]) -> List[str]:
+    return [text for level, text in messages if level in ("ERROR", "FATAL")]
+
+
+def test_unknown_option_is_a_clear_error(command_script: str, python: str) -> None:
+    run = scp.run_command(command_script, python, [RECORDS], args=["nope=1"]).collect()
+
+    assert any("nope" in text for text in _errors(run.getinfo.messages)), run.getinfo.metadata
+    assert run.records == []
+
+
+def test_bad_field_value_is_a_clear_error(command_script: str, python: str) -> None:
+    run = scp.run_command(command_script, python, [RECORDS], args=["field=9 lives"]).collect()
+
+    assert any("field" in text and "9 lives" in text for text in _errors(run.getinfo.messages))
+    assert run.records == []
+
+
+def test_unknown_log_level_warns_and_every_event_comes_out(command_script: str, python: str) -> None:
+    run = scp.run_command(command_script, python, [RECORDS], args=["loglevel=NOPE"]).collect()
+
+    assert run.returncode == 0, run.stderr
+    assert _errors(run.messages) == []
+    assert any(level == "WARN" and "NOPE" in text for level, text in run.messages), run.messages
+    assert [record["n"] for record in run.records] == ["0", "1", "2"]
+
+
+def _run_with_splunk_home(command_script: str, python: str, tmp_path: Path, args: List[str]) -> str:
+    (tmp_path / LOG_FILE).parent.mkdir(parents=True)
+    env = {"SPLUNK_HOME": str(tmp_path)}
+    run = scp.run_command(command_script, python, [RECORDS], args=args, env=env).collect()
+    assert run.returncode == 0, run.stderr
+    assert len(run.records) == len(RECORDS)
+    log = tmp_path / LOG_FILE
+    return log.read_text(encoding="utf-8") if log.exists() else ""
+
+
+def test_loglevel_debug_writes_debug_lines_to_the_add_on_log(
+    command_script: str, python: str, tmp_path: Path
+) -> None:
+    log = _run_with_splunk_home(command_script, python, tmp_path, ["loglevel=DEBUG"])
+
+    assert any(" DEBUG " in line for line in log.splitlines()), log
+
+
+def test_default_level_from_the_app_conf_writes_no_debug_lines(
+    command_script: str, python: str, tmp_path: Path, app_dir: Path
+) -> None:
+    settings = configparser.ConfigParser()
+    settings.read(app_dir / "default" / "ta_kubernetes_hostnet_settings.conf")
+    assert settings.get("logging", "loglevel") == "INFO", "the shipped default this test relies on"
+
+    log = _run_with_splunk_home(command_script, python, tmp_path, [])
+
+    assert not any(" DEBUG " in line for line in log.splitlines()), log
