@@ -18,6 +18,8 @@ LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 DEFAULT_LEVEL = "INFO"
 MAX_LOG_BYTES = 25 * 1024 * 1024
 LOG_BACKUPS = 5
+# Another handler on the same logger (a test harness's capture handler) must not stop ours being added.
+_OWN_HANDLER_MARK = "_ta_kubernetes_hostnet_handler"
 
 
 def configured_level(app_dir: str = APP_DIR) -> str:
@@ -58,8 +60,10 @@ def get_logger(level: str) -> logging.Logger:
     logger = logging.getLogger(LOGGER_NAME)
     logger.setLevel(level)
     logger.propagate = False
-    if not logger.handlers:
-        logger.addHandler(_handler())
+    if not any(getattr(handler, _OWN_HANDLER_MARK, False) for handler in logger.handlers):
+        handler = _handler()
+        setattr(handler, _OWN_HANDLER_MARK, True)
+        logger.addHandler(handler)
     return logger
 
 
@@ -69,8 +73,8 @@ def _handler() -> logging.Handler:
         return logging.NullHandler()
     try:
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
-        )
+            path, maxBytes=MAX_LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=False
+        )  # opened now, so that a log directory that cannot be written is found here and not at every call
     except (OSError, ValueError):
         return logging.NullHandler()
     handler.setFormatter(
