@@ -46,7 +46,8 @@ def resolve_level(override: Optional[str], app_dir: str = APP_DIR) -> Tuple[str,
     if wanted in LEVELS:
         return wanted, None
     fallback = configured_level(app_dir)
-    return fallback, f"hostnetcheck: loglevel={override!r} is not one of {', '.join(LEVELS)}; using {fallback}"
+    levels = ", ".join(LEVELS)
+    return fallback, f"hostnetcheck: loglevel={override!r} is not one of {levels}; using {fallback}"
 
 
 def log_path() -> Optional[str]:

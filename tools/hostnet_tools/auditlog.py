@@ -12,12 +12,14 @@ in memory as Python objects.
 import gzip
 import io
 import json
-from typing import IO, Any, Callable, Dict, Iterator, NamedTuple, Optional, Tuple
+import zlib
+from typing import IO, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+
+from hostnet_tools.flatten import event_text
 
 GZIP_MAGIC = b"\x1f\x8b"
 READ_CHUNK = 1 << 20
-# Compact, as the API server serialises: the event text then has the same shape as a JSON-lines event.
-_COMPACT = (",", ":")
+SPLUNK_TRUNCATE = 10000  # bytes: props.conf TRUNCATE's default, where Splunk cuts long events at index time
 _DECODER = json.JSONDecoder()
 _WHITESPACE = " \t\r\n"
 
@@ -28,49 +30,62 @@ class AuditLogError(Exception):
 
 class AuditEvent(NamedTuple):
     number: int  # 1-based: the line in a JSON-lines file, the item in a document
-    raw: str  # the event text as Splunk would index it (_raw)
-    event: Optional[Dict[str, Any]]  # the parsed event, None when the text is not a JSON object
+    raw: str  # the event text as it is in the file (a document's items as the API server writes lines)
 
 
-class _ByteCounter:
+class _ByteCounter(io.RawIOBase):
     """Counts bytes read from the file on disk (compressed when gzip), for the progress indicator."""
 
     def __init__(self, raw: IO[bytes], on_read: Optional[Callable[[int], None]]) -> None:
+        super().__init__()
         self._raw = raw
         self._on_read = on_read
 
-    def read(self, size: int = -1) -> bytes:
-        data = self._raw.read(size)
-        if self._on_read is not None and data:
-            self._on_read(len(data))
-        return data
+    def readinto(self, buffer: Any) -> int:
+        count = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        if self._on_read is not None and count:
+            self._on_read(count)
+        return count or 0
 
     def readable(self) -> bool:
         return True
 
     def close(self) -> None:
         self._raw.close()
+        super().close()
 
 
-def parse_event(text: str) -> Optional[Dict[str, Any]]:
-    """The event as a dict, or None when the text is not one JSON object (cut, invalid, another type)."""
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None
+def splunk_truncate(text: str, limit: int = SPLUNK_TRUNCATE) -> str:
+    """The event as Splunk indexes it with TRUNCATE=limit: at most `limit` bytes, cut on a UTF-8 boundary.
+
+    limit 0 means no limit, as in props.conf.
+    """
+    if limit <= 0 or len(text) * 4 <= limit:
+        return text
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("utf-8", errors="ignore")
 
 
 def read_events(path: str, on_read: Optional[Callable[[int], None]] = None) -> Iterator[AuditEvent]:
-    """Every event of the file, in order. on_read(n) is called as n more bytes of the file are read."""
-    stream = _open_text(path, on_read)
+    """Every event of the file, in order. on_read(n) is called as n more bytes of the file are read.
+
+    The file is opened here, so a missing or unreadable file raises AuditLogError before any event is
+    asked for; an error while reading raises it from the iterator.
+    """
+    return _events(path, _open_text(path, on_read))
+
+
+def _events(path: str, stream: IO[str]) -> Iterator[AuditEvent]:
     try:
         first_lines, shape = _sniff(stream)
         if shape == "lines":
             yield from _json_lines(first_lines, stream)
         else:
             yield from _document(first_lines, stream)
-    except OSError as error:
+    except (OSError, EOFError, zlib.error) as error:
+        # A gzip file cut short or corrupt: what came before was read; the rest cannot be.
         raise AuditLogError(f"{path}: cannot read: {_reason(error)}") from None
     finally:
         stream.close()
@@ -86,19 +101,19 @@ def _open_text(path: str, on_read: Optional[Callable[[int], None]]) -> IO[str]:
     except OSError as error:
         handle.close()
         raise AuditLogError(f"{path}: cannot read: {_reason(error)}") from None
-    counted: Any = _ByteCounter(handle, on_read)
-    binary: IO[bytes] = gzip.GzipFile(fileobj=counted) if magic == GZIP_MAGIC else io.BufferedReader(counted)
+    counted = _ByteCounter(handle, on_read)
+    binary: Any = gzip.GzipFile(fileobj=counted) if magic == GZIP_MAGIC else io.BufferedReader(counted)
     # Splunk replaces bytes that are not UTF-8 rather than refusing the event; so does the reader.
     return io.TextIOWrapper(binary, encoding="utf-8", errors="replace", newline="")
 
 
-def _reason(error: OSError) -> str:
-    return error.strerror or str(error) or type(error).__name__
+def _reason(error: Exception) -> str:
+    return getattr(error, "strerror", None) or str(error) or type(error).__name__
 
 
-def _sniff(stream: IO[str]) -> Tuple[list, str]:
+def _sniff(stream: IO[str]) -> Tuple[List[str], str]:
     """Reads up to the first two non-blank lines and decides whether this is JSON lines or a document."""
-    lines: list = []
+    lines: List[str] = []
     non_blank = []
     for line in stream:
         lines.append(line)
@@ -112,7 +127,7 @@ def _sniff(stream: IO[str]) -> Tuple[list, str]:
     if first.startswith("["):
         return lines, "document"
     if first.startswith("{"):
-        parsed = parse_event(first)
+        parsed = _json_object(first)
         if parsed is not None:
             return lines, "document" if _is_event_list(parsed) else "lines"
         # A line that opens an object without closing it, followed by an indented key, is a
@@ -123,18 +138,26 @@ def _sniff(stream: IO[str]) -> Tuple[list, str]:
     return lines, "lines"
 
 
+def _json_object(text: str) -> Optional[Dict[str, Any]]:
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError):
+        return None
+    return value if isinstance(value, dict) else None
+
+
 def _is_event_list(value: Dict[str, Any]) -> bool:
     return value.get("kind") == "EventList" or ("items" in value and "auditID" not in value)
 
 
-def _json_lines(first_lines: list, stream: IO[str]) -> Iterator[AuditEvent]:
+def _json_lines(first_lines: List[str], stream: IO[str]) -> Iterator[AuditEvent]:
     number = 0
     for source in (first_lines, stream):
         for line in source:
             number += 1
             text = line.rstrip("\r\n")
             if text.strip():
-                yield AuditEvent(number, text, parse_event(text))
+                yield AuditEvent(number, text)
 
 
 class _Buffer:
@@ -169,6 +192,7 @@ class _Buffer:
 
     def value(self) -> Any:
         """Decodes the next JSON value, reading more of the file while the value is incomplete."""
+        self.skip_whitespace()
         while True:
             try:
                 value, end = _DECODER.raw_decode(self.text, self.pos)
@@ -194,15 +218,12 @@ class _Malformed(Exception):
     pass
 
 
-def _document(first_lines: list, stream: IO[str]) -> Iterator[AuditEvent]:
+def _document(first_lines: List[str], stream: IO[str]) -> Iterator[AuditEvent]:
     buffer = _Buffer("".join(first_lines), stream)
     number = 0
     try:
         opening = buffer.skip_whitespace()
-        if opening == "[":
-            items = _array_items(buffer)
-        else:
-            items = _object_items(buffer)
+        items = _array_items(buffer) if opening == "[" else _object_items(buffer)
         for item in items:
             number += 1
             yield _document_event(number, item)
@@ -210,12 +231,13 @@ def _document(first_lines: list, stream: IO[str]) -> Iterator[AuditEvent]:
         # What could not be parsed is still one event: the command decides what a broken event means.
         rest = buffer.rest().strip()
         if rest:
-            yield AuditEvent(number + 1, rest, None)
+            yield AuditEvent(number + 1, rest)
 
 
 def _document_event(number: int, item: Any) -> AuditEvent:
-    raw = json.dumps(item, separators=_COMPACT, ensure_ascii=False)
-    return AuditEvent(number, raw, item if isinstance(item, dict) else None)
+    # Each item becomes the line the API server would have written for it with --audit-log-path.
+    raw = event_text(item) if isinstance(item, dict) else json.dumps(item, ensure_ascii=False)
+    return AuditEvent(number, raw)
 
 
 def _expect(buffer: _Buffer, char: str) -> None:
