@@ -65,7 +65,7 @@ $(TARBALL): $(BUILT)/default/app.conf
 package: $(TARBALL)
 
 run: $(TARBALL)
-	$(PY) -m hostnet_tools.replay --app $(BUILT) --python $(SPLUNK_PYTHON) --format $(FORMAT) $(AUDIT)
+	$(PY) -m hostnet_tools.replay --app $(BUILT) --python $(SPLUNK_PYTHON) --format $(FORMAT) "$(AUDIT)"
 
 evaluate: $(TARBALL)
 	$(PY) -m hostnet_tools.evaluate --app $(BUILT) --python $(SPLUNK_PYTHON)

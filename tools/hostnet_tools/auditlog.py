@@ -1,12 +1,15 @@
 """Reads a Kubernetes API server audit log as the events Splunk would index from it.
 
-Accepted shapes: JSON lines as the API server writes them with --audit-log-path (plain or gzip), a JSON
-array of events, an `EventList` object (what the audit webhook posts), or one pretty-printed event.
+Accepted shapes, plain or gzip (recognised by content, not by name): JSON lines as the API server writes
+them with --audit-log-path; a JSON array of events; an `EventList` object (what the audit webhook posts);
+pretty-printed events; several of these documents one after another.
 
 JSON lines are read line by line and every non-blank line is an event, even when it is not JSON or was
-cut: the command must see exactly what Splunk would index, so nothing is repaired or dropped here.
-Documents (array, EventList) are parsed one item at a time, so a file of hundreds of MB never has to fit
-in memory as Python objects.
+cut: the command must see exactly what Splunk would index, so nothing is repaired or dropped here. An
+event's number is its line. Documents are parsed one item at a time, so a file of hundreds of MB never
+has to fit in memory as Python objects; each item becomes the line the API server would have written
+for it (flatten.event_text), numbered in order. Where a document stops being JSON, the rest of the file
+is one more event, so a cut array still shows as a cut event.
 """
 
 import gzip
@@ -25,7 +28,7 @@ _WHITESPACE = " \t\r\n"
 
 
 class AuditLogError(Exception):
-    """The file cannot be read at all (missing, unreadable, not gzip when it says so). One line."""
+    """The file cannot be read (missing, a directory, no permission, gzip data corrupt or cut). One line."""
 
 
 class AuditEvent(NamedTuple):
@@ -93,7 +96,7 @@ def _events(path: str, stream: IO[str]) -> Iterator[AuditEvent]:
 
 def _open_text(path: str, on_read: Optional[Callable[[int], None]]) -> IO[str]:
     try:
-        handle = open(path, "rb")  # noqa: SIM115 -- closed by read_events
+        handle = open(path, "rb")  # noqa: SIM115 -- the event iterator closes it when it ends
     except OSError as error:
         raise AuditLogError(f"{path}: cannot open: {_reason(error)}") from None
     try:
@@ -219,14 +222,19 @@ class _Malformed(Exception):
 
 
 def _document(first_lines: List[str], stream: IO[str]) -> Iterator[AuditEvent]:
+    """Items of each top-level value in turn: one document, or several one after another (EventLists a
+    webhook receiver wrote one per line, events pretty-printed by `jq .`)."""
     buffer = _Buffer("".join(first_lines), stream)
     number = 0
     try:
-        opening = buffer.skip_whitespace()
-        items = _array_items(buffer) if opening == "[" else _object_items(buffer)
-        for item in items:
-            number += 1
-            yield _document_event(number, item)
+        while True:
+            opening = buffer.skip_whitespace()
+            if not opening:
+                return
+            items = _array_items(buffer) if opening == "[" else _object_items(buffer)
+            for item in items:
+                number += 1
+                yield _document_event(number, item)
     except (_Malformed, ValueError, RecursionError):
         # What could not be parsed is still one event: the command decides what a broken event means.
         rest = buffer.rest().strip()
