@@ -5,6 +5,7 @@ it calls stream() here for each chunk of records. This module only reads options
 verdict's fields; the decision itself is kube_hostnet.assess.
 """
 
+import csv
 from typing import Any, Dict, Iterable, Iterator, Optional
 
 import hostnet_logging
@@ -12,6 +13,13 @@ from kube_hostnet import FIELD_NAMES, Verdict, assess
 from kube_hostnet.verdict import unknown
 
 _SEARCH_STATE_ATTR = "_hostnet_search_state"
+
+# splunklib 2.1.1 caps CSV fields at 10 MiB and, above it, fails the whole chunk: every other event of the
+# chunk is lost with the search. The chunk is already in memory when the reader runs, so lifting the cap
+# costs nothing; the engine's own bounds then judge an oversized event `unknown` and keep the rest.
+# 2**31 - 1 rather than sys.maxsize, which overflows a C long on Windows. This module is imported after
+# splunklib, so this runs after splunklib has set its own limit.
+csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
 class _SearchState:

@@ -160,3 +160,15 @@ def test_every_scalar_becomes_exactly_one_field_value(event: Dict[str, Any]) -> 
     values = [value for field in fields.values() for value in (field if isinstance(field, list) else [field])]
     assert len(values) == _scalar_leaves(event)
     assert all("{}" in name for name, field in fields.items() if isinstance(field, list))
+
+
+@pytest.mark.parametrize("timestamp", ["2018-14-26T13:42:46Z", "2018-00-26T13:42:46Z"])
+def test_a_timestamp_shaped_like_a_date_but_not_one_gives_no_time(timestamp: str) -> None:
+    assert flatten.epoch_text(timestamp) is None
+
+
+def test_an_event_with_an_impossible_timestamp_still_flattens() -> None:
+    raw = '{"kind":"Event","verb":"create","requestReceivedTimestamp":"2018-14-26T13:42:46.000000Z"}'
+    record = flatten.splunk_record(raw)
+    assert record["verb"] == "create"
+    assert record["_raw"] == raw

@@ -127,7 +127,10 @@ def epoch_text(timestamp: str) -> Optional[str]:
         return None
     year, month, day, hour, minute, second = (int(part) for part in match.groups()[:6])
     fraction, sign, offset_hours, offset_minutes = match.groups()[6:]
-    seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+    try:
+        seconds = calendar.timegm((year, month, day, hour, minute, second, 0, 0, 0))
+    except (ValueError, OverflowError):  # shaped like a date but not one (month 14): Splunk finds no time
+        return None
     if sign:
         offset = int(offset_hours) * 3600 + int(offset_minutes) * 60
         seconds -= offset if sign == "+" else -offset

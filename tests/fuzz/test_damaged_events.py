@@ -1,0 +1,117 @@
+"""Damaged audit events through the pure engine: nothing escapes, the verdict is well formed, and damage
+never turns a clear negative into hostnet=true (definition and proof of soundness: audit_damage.py)."""
+
+import copy
+import json
+from pathlib import Path
+from typing import Any, Dict, List
+
+import audit_damage
+import audit_strategies
+import pytest
+from hypothesis import HealthCheck, assume, find, given, settings
+from hypothesis import strategies as st
+from verdict_checks import check_fields_untouched, check_verdict
+
+from hostnet_tools.flatten import event_text, splunk_record
+from kube_hostnet import assess
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "k8s-audit"
+# Hypothesis' own limits are sized for small data; these examples carry 200,000-character strings.
+FUZZ_SETTINGS = settings(
+    max_examples=120,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+
+
+def _fixture_texts() -> List[str]:
+    return [path.read_text(encoding="utf-8").strip() for path in sorted(FIXTURES.glob("*.json"))]
+
+
+def _assess_checked(text: str) -> Any:
+    """assess on damaged text with the record a search would hand over for it; checks every invariant."""
+    fields = splunk_record(text)
+    before = copy.deepcopy(fields)
+    verdict = assess(text, fields)
+    check_verdict(verdict)
+    check_fields_untouched(before, fields)
+    return verdict
+
+
+@FUZZ_SETTINGS
+@given(event=audit_strategies.events(), data=st.data())
+def test_damaged_event_gives_a_well_formed_verdict(event: Dict[str, Any], data: st.DataObject) -> None:
+    damaged = data.draw(audit_strategies.structural_damage(event))
+    text = audit_damage.apply(event_text(damaged), data.draw(audit_strategies.damage_lists()))
+    _assess_checked(text)
+
+
+@FUZZ_SETTINGS
+@given(event=audit_strategies.negative_events(), data=st.data())
+def test_damage_never_turns_a_generated_clear_negative_into_true(
+    event: Dict[str, Any], data: st.DataObject
+) -> None:
+    assume(audit_damage.clear_negative(event_text(event)))
+    damaged = data.draw(audit_strategies.structural_damage(event))
+    text = audit_damage.apply(event_text(damaged), data.draw(audit_strategies.damage_lists()))
+    verdict = _assess_checked(text)
+    assert verdict.hostnet != "true", (text[:2000], verdict)
+
+
+@pytest.mark.parametrize("base", [text for text in _fixture_texts() if audit_damage.clear_negative(text)])
+@FUZZ_SETTINGS
+@given(damages=audit_strategies.damage_lists())
+def test_damage_never_turns_a_real_clear_negative_into_true(
+    base: str, damages: List[audit_damage.Damage]
+) -> None:
+    verdict = _assess_checked(audit_damage.apply(base, damages))
+    assert verdict.hostnet != "true", (audit_damage.describe(damages), verdict)
+
+
+@settings(max_examples=300, deadline=None)
+@given(fields=audit_strategies.fields, raw=st.sampled_from([None, ""]))
+def test_any_extracted_fields_give_a_well_formed_verdict(fields: Dict[str, Any], raw: Any) -> None:
+    before = copy.deepcopy(fields)
+    check_verdict(assess(raw, fields))
+    check_fields_untouched(before, fields)
+
+
+# The definition itself: it must accept real negatives (or the properties above test nothing) and refuse
+# every text on which some damage could produce hostNetwork: true.
+
+
+def test_real_negatives_and_explicit_false_are_clear_negatives() -> None:
+    by_name = {path.name: path.read_text(encoding="utf-8") for path in FIXTURES.glob("*.json")}
+    assert audit_damage.clear_negative(by_name["falco_create_nginx_pod_nohostnetwork.json"])
+    assert audit_damage.clear_negative(by_name["falco_create_deployment.json"])
+    deployment = json.loads(by_name["falco_create_deployment.json"])
+    deployment["requestObject"]["spec"]["template"]["spec"]["hostNetwork"] = False
+    assert audit_damage.clear_negative(event_text(deployment))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"spec":{"hostNetwork":true}}',
+        '{"spec":{"hostNetwork":false},"ownerReferences":[{"controller":true}]}',
+        '{"spec":{"host\\u004eetwork":false}}',  # an escape already spells a letter
+        '{"spec":{"hostXu004eetwork":false}}',  # swapping X for a backslash would complete one
+        '{"spec":{"hos\\tnetwork":false},"a":true}',  # letters split only by an escape
+        '{"spec":{"hostNetwork":tru',  # not complete
+        '["hostNetwork"]',  # not an object
+    ],
+)
+def test_texts_that_damage_could_turn_true_are_not_clear_negatives(text: str) -> None:
+    assert not audit_damage.clear_negative(text)
+
+
+def test_generated_clear_negatives_include_explicit_false() -> None:
+    """Without such events the property would only ever see events that never mention hostNetwork."""
+
+    def explicit_false(event: Dict[str, Any]) -> bool:
+        text = event_text(event)
+        return '"hostNetwork":false' in text and audit_damage.clear_negative(text)
+
+    found = find(audit_strategies.negative_events(), explicit_false, settings=settings(max_examples=2000))
+    assert '"hostNetwork":false' in event_text(found)
