@@ -1,13 +1,13 @@
-"""The macros: the seed's two, and the allowlist pair whose SPL restates allowlist_model."""
+"""The macros: the seed's two, and the allowlist pair whose SPL restates hostnet_tools.allowlist."""
 
 import re
 
-import allowlist_model
 import pytest
 from audit_fields import is_audit_event_field
 from content_names import LOOKUP_NAME
 from spl_check import check, check_fragment, field_flow
 
+from hostnet_tools import allowlist
 from kube_hostnet import FIELD_NAMES
 
 pytestmark = pytest.mark.package
@@ -41,14 +41,14 @@ def test_every_macro_is_well_formed_and_described(conf, macros):
 def test_allowlist_macro_contains_the_models_rules_verbatim(macros):
     definition = _definition(macros, ALLOWLIST)
     for regex in (
-        allowlist_model.PATTERN_OUTSIDE_CHARSET,
-        allowlist_model.SPECIFIC_WORKLOAD,
-        allowlist_model.NOT_SPECIFIC_IMAGE,
+        allowlist.PATTERN_OUTSIDE_CHARSET,
+        allowlist.SPECIFIC_WORKLOAD,
+        allowlist.NOT_SPECIFIC_IMAGE,
     ):
         assert f'"{regex}"' in definition, regex
-    for find, replace in (allowlist_model.IMAGE_DOT, allowlist_model.IMAGE_STAR):
+    for find, replace in (allowlist.IMAGE_DOT, allowlist.IMAGE_STAR):
         assert f'"{find}", "{replace}"' in definition
-    assert f'"*", "{allowlist_model.ANY_IMAGE}"' in definition
+    assert f'"*", "{allowlist.ANY_IMAGE}"' in definition
     assert '"^(" . mvjoin(' in definition and '"|") . ")$"' in definition
 
 

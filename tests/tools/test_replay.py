@@ -14,8 +14,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hostnet_tools import replay
+from hostnet_tools.allowlist import AllowlistRow
 from hostnet_tools.auditlog import read_events
-from hostnet_tools.replay import AllowlistRow
 from hostnet_tools.scp import Value
 
 SUMMARY = re.compile(r"detections: (\d+) of (\d+) events")
@@ -167,16 +167,6 @@ def test_allowlist_wildcards_and_fail_closed_rows() -> None:
     assert reason([any_image_any_workload]) == ""
     odd_characters = KUBE_PROXY._replace(image="registry.k8s.io/kube-proxy:(v1|v2)")
     assert reason([odd_characters]) == ""
-
-
-def test_allowlist_is_read_from_the_app(tmp_path: Path) -> None:
-    assert replay.load_allowlist(str(tmp_path)) == []
-    lookups = tmp_path / "lookups"
-    lookups.mkdir()
-    (lookups / "kubernetes_hostnet_known_infrastructure.csv").write_text(
-        "namespace,workload,user,image,reason\n" + ",".join(KUBE_PROXY) + "\n", encoding="utf-8"
-    )
-    assert replay.load_allowlist(str(tmp_path)) == [KUBE_PROXY]
 
 
 # --- errors and progress, without the command --------------------------------------------------------------

@@ -21,17 +21,16 @@ import collections
 import csv
 import json
 import os
-import re
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import IO, Callable, Deque, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence, Tuple
+from typing import IO, Callable, Deque, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
 from hostnet_tools import flatten, scp
+from hostnet_tools.allowlist import ALLOWLIST_CSV, AllowlistRow, allowlisted, load_allowlist
 from hostnet_tools.auditlog import SPLUNK_TRUNCATE, AuditEvent, AuditLogError, read_events, splunk_truncate
 
 COMMAND_SCRIPT = os.path.join("bin", "hostnetcheck.py")
-ALLOWLIST_CSV = os.path.join("lookups", "kubernetes_hostnet_known_infrastructure.csv")
 CHUNK_RECORDS = 5000  # records per execute chunk: well under splunkd's 50,000, so memory stays small
 PROGRESS_MIN_BYTES = 32 * 1024 * 1024
 PROGRESS_STEP = 5
@@ -124,77 +123,18 @@ def _last_line(text: str) -> str:
 # --- the allowlist (display only) --------------------------------------------------------------------------
 
 
-class AllowlistRow(NamedTuple):
-    """A row of the lookup; the field names are its CSV columns."""
-
-    namespace: str
-    workload: str
-    user: str
-    image: str  # space-separated image patterns
-    reason: str
-
-
-def load_allowlist(app_dir: str) -> List[AllowlistRow]:
-    """The rows of the shipped known-infrastructure lookup; [] when the app has none."""
-    path = os.path.join(app_dir, ALLOWLIST_CSV)
-    try:
-        with open(path, encoding="utf-8", newline="") as handle:
-            return [
-                AllowlistRow(*(row.get(column) or "" for column in AllowlistRow._fields))
-                for row in csv.DictReader(handle)
-            ]
-    except FileNotFoundError:
-        return []
-
-
 def allowlist_reason(record: Record, rows: Sequence[AllowlistRow]) -> str:
-    """The reason of the lookup row that allowlists this event, or "" (the macro's rule, in Python).
-
-    Mirrors `kubernetes_hostnet_allowlist` in package/default/macros.conf: the first row (file order,
-    max_matches = 1) whose namespace equals hostnet_namespace and whose workload and user wildcards match
-    hostnet_workload and user.username decides; it allowlists when every image of the pod matches one of
-    the row's image patterns (`*` any run except `/`, a lone `*` any image), the patterns use only
-    [A-Za-z0-9._:@/*-], the event has images, and the row names a Kind/name workload or only
-    registry-qualified images.
-    """
-    namespace = single_value(record.get("hostnet_namespace"))
-    workload = single_value(record.get("hostnet_workload"))
-    user = single_value(record.get("user.username"))
-    if not (namespace and workload and user):
-        return ""
-    row = next(
-        (
-            row
-            for row in rows
-            if row.namespace == namespace
-            and _lookup_wildcard(row.workload).fullmatch(workload)
-            and _lookup_wildcard(row.user).fullmatch(user)
-        ),
-        None,
-    )
-    if row is None:
-        return ""
+    """The reason of the lookup row that allowlists this event, or "" (the rule: hostnet_tools.allowlist)."""
+    # Over SCP's CSV an empty or absent field reads as "": that is no image to judge, not an image named "".
     images = [image for image in _multi(record.get("hostnet_images")) if image]
-    patterns = row.image.split(" ")
-    if not images or any(_IMAGE_PATTERN_BAD_CHAR.search(pattern) for pattern in patterns):
-        return ""
-    image_regex = re.compile(
-        "|".join(".*" if p == "*" else re.escape(p).replace(r"\*", "[^/]*") for p in patterns)
+    reason = allowlisted(
+        rows,
+        single_value(record.get("hostnet_namespace")),
+        single_value(record.get("hostnet_workload")),
+        single_value(record.get("user.username")),
+        images,
     )
-    if not all(image_regex.fullmatch(image) for image in images):
-        return ""
-    names_workload = re.match(r"[A-Za-z]+/[A-Za-z0-9]", row.workload) is not None
-    qualified = all(_REGISTRY_QUALIFIED.match(pattern) for pattern in patterns)
-    return row.reason if names_workload or qualified else ""
-
-
-_IMAGE_PATTERN_BAD_CHAR = re.compile(r"[^A-Za-z0-9._:@/*-]")
-_REGISTRY_QUALIFIED = re.compile(r"[A-Za-z0-9._:@-]+/[A-Za-z0-9]")
-
-
-def _lookup_wildcard(pattern: str) -> "re.Pattern[str]":
-    # WILDCARD() lookup matching: `*` is any run of characters; case-sensitive (case_sensitive_match).
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+    return reason or ""
 
 
 def single_value(value: Optional[scp.Value]) -> str:
