@@ -123,7 +123,7 @@ HEADER = (
 
 
 def table(scores: Dict[str, Score]) -> str:
-    """A Markdown table: readable in a terminal, and pasted as is into docs/evaluation.md."""
+    """A Markdown table: readable in a terminal, and pasted as is into the README."""
     rows = [HEADER, tuple("---" if i == 0 else "---:" for i in range(len(HEADER)))]
     for category, item in scores.items():
         name = f"**{category}**" if category == TOTAL else category
