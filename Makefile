@@ -20,6 +20,8 @@ BUILT := $(OUT)/output/$(APP)
 TARBALL := $(OUT)/dist/$(APP)-$(VERSION).tar.gz
 AUDIT ?= samples/audit.log
 FORMAT ?= table
+# e.g. BENCH_ARGS="--events 10000 --repeats 5 --memory-events ''" (python -m hostnet_tools.bench --help)
+BENCH_ARGS ?=
 SOURCES := globalConfig.json $(shell find package -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 export PY39 PY313 SPLUNK_PYTHON
 export PYTHONPATH := $(CURDIR)/package/bin:$(CURDIR)/tools
@@ -82,7 +84,7 @@ test: lint $(TARBALL)
 	$(PY) -m pytest tests
 
 bench: $(TARBALL)
-	$(PY) -m hostnet_tools.bench --app $(BUILT) --python $(PY313)
+	$(PY) -m hostnet_tools.bench --app $(BUILT) --python $(PY313) $(BENCH_ARGS)
 
 fuzz: $(VENV)/.installed
 	$(PY) tests/fuzz/fuzz_assess.py -max_total_time=600
