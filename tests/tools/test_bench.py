@@ -1,0 +1,346 @@
+"""The pieces of `make bench` (no timing: nothing here measures or compares speed).
+
+What the benchmark's figures rest on: the workloads are what the issue asks for (sizes, kinds, verbs,
+hostNetwork shares, the escaped key), deterministic; every contender is fed the same stored bytes; the
+floors answer every record with their field and pass records through; the harness counts answered
+records the way the driver decodes them; and an end-to-end smoke run produces a well-formed report.
+"""
+
+import collections
+import contextlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from hostnet_tools import bench, bench_floors, bench_inputs, bench_measure, bench_workload, scp
+
+RESOURCES = {"pods", "deployments", "daemonsets", "statefulsets", "jobs", "cronjobs"}
+
+
+def _keys(value: Any) -> Iterator[str]:
+    stack = [value]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, dict):
+            yield from current
+            stack.extend(current.values())
+        elif isinstance(current, list):
+            stack.extend(current)
+        elif isinstance(current, str) and current.startswith("{"):
+            with contextlib.suppress(ValueError):  # the last-applied annotation: the manifest as JSON text
+                stack.append(json.loads(current))
+
+
+def _events(workload: str, count: int, seed: int = 1) -> List[str]:
+    return list(bench_workload.audit_events(workload, count, seed))
+
+
+@pytest.fixture(scope="module")
+def mixed() -> List[str]:
+    return _events(bench_workload.MIXED, 1500)
+
+
+@pytest.fixture(scope="module")
+def worst() -> List[str]:
+    return _events(bench_workload.WORST, 600)
+
+
+# --- workloads -------------------------------------------------------------------------------------------
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    workload=st.sampled_from(bench_workload.WORKLOADS),
+    seed=st.integers(0, 2**32),
+    first=st.integers(0, 10**6),
+)
+def test_every_event_is_a_request_response_write_of_a_pod_spec_within_the_size_bounds(
+    workload: str, seed: int, first: int
+) -> None:
+    for text in bench_workload.audit_events(workload, 25, seed, first=first):
+        size = len(text.encode("utf-8"))
+        assert bench_workload.MIN_EVENT_BYTES <= size <= bench_workload.MAX_EVENT_BYTES
+        assert "\n" not in text  # one audit log line
+        event = json.loads(text)
+        assert event["apiVersion"] == "audit.k8s.io/v1"
+        assert event["level"] == "RequestResponse"
+        assert event["verb"] in {"create", "update", "patch"}
+        assert event["objectRef"]["resource"] in RESOURCES
+        assert isinstance(event["responseObject"], dict)
+
+
+def test_the_same_arguments_give_the_same_events_and_other_arguments_other_events() -> None:
+    assert _events(bench_workload.MIXED, 30, seed=7) == _events(bench_workload.MIXED, 30, seed=7)
+    assert _events(bench_workload.MIXED, 30, seed=7) != _events(bench_workload.MIXED, 30, seed=8)
+    later = list(bench_workload.audit_events(bench_workload.MIXED, 30, 7, first=30))
+    assert set(later).isdisjoint(_events(bench_workload.MIXED, 30, seed=7))
+
+
+def test_an_unknown_workload_is_refused() -> None:
+    with pytest.raises(ValueError, match="unknown workload"):
+        next(bench_workload.audit_events("everything", 1))
+
+
+def test_the_workloads_cover_every_resource_verb_and_patch_kind(mixed: List[str]) -> None:
+    events = [json.loads(text) for text in mixed]
+    assert {event["objectRef"]["resource"] for event in events} == RESOURCES
+    assert {event["verb"] for event in events} == {"create", "update", "patch"}
+    patches = [event["requestObject"] for event in events if event["verb"] == "patch"]
+    assert any(isinstance(body, list) for body in patches)  # JSON Patch
+    assert any(isinstance(body, dict) and "metadata" in body for body in patches)  # kubectl apply
+    assert any("kubectl.kubernetes.io/last-applied-configuration" in text for text in mixed)
+
+
+def test_about_three_percent_of_the_mixed_workload_sets_host_network_and_the_rest_never_mention_it(
+    mixed: List[str],
+) -> None:
+    with_key = [text for text in mixed if "hostNetwork" in set(_keys(json.loads(text)))]
+    share = len(with_key) / len(mixed)
+    assert 0.015 <= share <= 0.05
+    assert all('"hostNetwork":true' in text for text in with_key)
+    # What lets a cheap early exit skip them: no mention at all, not even escaped.
+    others = [text for text in mixed if text not in set(with_key)]
+    assert not any("hostnetwork" in text.lower() or "\\u" in text for text in others)
+
+
+def test_every_worst_case_event_mentions_host_network_and_the_evasions_are_there(worst: List[str]) -> None:
+    for text in worst:
+        assert "hostNetwork" in text or "hostNetwork" in set(_keys(json.loads(text)))
+    # The key spelled with a \u escape: only a JSON reader sees hostNetwork in it.
+    assert any("hostNetwork" not in text and "hostNetwork" in set(_keys(json.loads(text))) for text in worst)
+    assert any('/hostNetwork"' in text for text in worst)  # a JSON Patch path
+    assert any('\\"hostNetwork\\":false' in text for text in worst)  # inside the last-applied annotation
+    assert any('"hostNetwork":false' in text for text in worst)
+    assert any("hostNetwork not required" in text for text in worst)  # only the word, in an annotation
+
+
+# --- inputs ----------------------------------------------------------------------------------------------
+
+
+def test_the_fields_clause_record_keeps_exactly_the_clause_fields_of_the_full_record() -> None:
+    record = next(bench_inputs.records(bench_workload.MIXED, 1, seed=3))
+    reduced = bench_inputs.reduce_to_fields_clause(record)
+    assert set(reduced) == set(bench_inputs.FIELDS_CLAUSE) & set(record)
+    assert {"_raw", "_time", "verb", "user.groups{}", "objectRef.resource"} <= set(reduced)
+    assert all(reduced[name] == record[name] for name in reduced)
+    assert len(record) > 5 * len(reduced)  # the full record is the many-column one
+
+
+def _frame_records(path: str) -> List[scp.Record]:
+    with open(path, "rb") as stored:
+        chunk = scp.read_chunk(stored)
+        assert chunk is not None
+        assert stored.read() == b""  # one frame per file
+    assert chunk.metadata == {"action": "execute", "finished": False}
+    return chunk.records()
+
+
+def test_stored_chunks_hold_the_generated_records_and_are_reused(tmp_path: Path) -> None:
+    files = bench_inputs.chunk_files(str(tmp_path), bench_workload.WORST, 2, 15, seed=5, processes=1)
+    full = [record for chunk in files[bench_inputs.FULL] for record in _frame_records(chunk.frame)]
+    expected = list(bench_inputs.records(bench_workload.WORST, 15, 5)) + list(
+        bench_inputs.records(bench_workload.WORST, 15, 5, first=15)
+    )
+    assert [record["_raw"] for record in full] == [record["_raw"] for record in expected]
+    assert [record["_chunked_idx"] for record in full] == [str(index) for index in range(15)] * 2
+    fields = _frame_records(files[bench_inputs.FIELDS][0].frame)
+    assert set(fields[0]) <= {*bench_inputs.FIELDS_CLAUSE, scp.CHUNKED_IDX}
+    with open(files[bench_inputs.FULL][-1].final, "rb") as stored:
+        final = scp.read_chunk(stored)
+    assert final is not None and final.finished and final.records() == []
+    stamps = {path: os.stat(path).st_mtime_ns for chunk in files[bench_inputs.FULL] for path in chunk}
+    again = bench_inputs.chunk_files(str(tmp_path), bench_workload.WORST, 2, 15, seed=5, processes=1)
+    assert again == files
+    assert {path: os.stat(path).st_mtime_ns for path in stamps} == stamps  # read from the cache
+
+
+def test_frames_are_getinfo_then_the_stored_bytes_then_finished(tmp_path: Path) -> None:
+    files = bench_inputs.chunk_files(str(tmp_path), bench_workload.MIXED, 2, 4, processes=1)
+    chunks = files[bench_inputs.FULL]
+    sent = list(bench_inputs.frames(b"GETINFO", chunks))
+    stored = [Path(chunk.frame).read_bytes() for chunk in chunks] + [Path(chunks[-1].final).read_bytes()]
+    assert sent == [b"GETINFO", *stored]
+
+
+# --- measuring -------------------------------------------------------------------------------------------
+
+_cell = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.fixed_dictionaries({"hostnet": _cell}, optional={"other": _cell, "mv": st.lists(_cell)}),
+        max_size=8,
+    )
+)
+def test_the_answer_tally_agrees_with_the_drivers_decoder(records: List[Dict[str, Any]]) -> None:
+    body = scp.encode_records(records, line_terminator="\r\n")
+    tally: collections.Counter[str] = collections.Counter()
+    counted = bench_measure.tally_field(body, "hostnet", tally)
+    decoded = list(scp.decode_records(body))
+    assert counted == len(decoded) == len(records)
+    assert tally == collections.Counter(str(record["hostnet"]) for record in decoded)
+
+
+def test_the_tally_counts_records_without_the_field_as_missing() -> None:
+    tally: collections.Counter[str] = collections.Counter()
+    assert bench_measure.tally_field(scp.encode_records([{"a": "1"}, {"a": "2"}]), "hostnet", tally) == 2
+    assert tally == {bench_measure.MISSING: 2}
+
+
+def _measurement(**changes: Any) -> bench_measure.Measurement:
+    fine = bench_measure.Measurement(10, 10, 1.0, 1.0, 1000, 0, {"unknown": 10}, "")
+    return fine._replace(**changes)
+
+
+def test_a_run_is_unusable_when_it_failed_lost_records_or_answered_something_else() -> None:
+    allowed = bench.HOSTNET_VALUES
+    assert _measurement().problems(allowed) == []
+    assert "exit code 1" in _measurement(returncode=1).problems(allowed)[0]
+    assert "9 records answered for 10" in _measurement(records_out=9).problems(allowed)[0]
+    assert "unexpected values" in _measurement(values={bench_measure.MISSING: 10}).problems(allowed)[0]
+
+
+def _run(tmp_path: Path, script: str, python: str, workload: str = bench_workload.WORST) -> Dict[str, Any]:
+    files = bench_inputs.chunk_files(str(tmp_path / "inputs"), workload, 2, 20, processes=1)
+    result = bench_measure.measure(
+        script, python, chunks=files[bench_inputs.FULL], events=40, check_field=bench_floors.FLOOR_FIELD
+    )
+    return result._asdict()
+
+
+@pytest.mark.protocol
+def test_both_floors_answer_every_record_with_their_constant_field(
+    tmp_path: Path, app_dir: Path, interpreters: Dict[str, str]
+) -> None:
+    floors = bench_floors.write_floors(str(tmp_path), str(app_dir))
+    for script in floors:
+        result = _run(tmp_path, script, interpreters["3.13"])
+        assert result["returncode"] == 0, result["stderr"]
+        assert result["records_out"] == 40
+        assert result["values"] == {bench_floors.FLOOR_VALUE: 40}
+        assert result["cpu_seconds"] > 0 and result["peak_rss_kb"] > 0
+
+
+def test_the_parse_floor_passes_records_through_unchanged(
+    tmp_path: Path, interpreters: Dict[str, str]
+) -> None:
+    floors = bench_floors.write_floors(str(tmp_path), str(tmp_path / "no-app"))
+    records = list(bench_inputs.records(bench_workload.MIXED, 12, seed=2))
+    with scp.run_command(floors.parse, interpreters["3.13"], [records]) as run:
+        assert run.getinfo.metadata == {"type": "streaming"}
+        answered = list(run.records())
+    assert run.returncode == 0, run.stderr
+    sent = list(scp.decode_records(scp.encode_records(records)))  # as the wire can carry them
+    assert [{k: v for k, v in r.items() if k != bench_floors.FLOOR_FIELD} for r in answered] == sent
+    assert {record[bench_floors.FLOOR_FIELD] for record in answered} == {bench_floors.FLOOR_VALUE}
+
+
+def test_the_sdk_floor_uses_the_built_apps_splunklib(tmp_path: Path) -> None:
+    floors = bench_floors.write_floors(str(tmp_path), "/opt/the-app")
+    assert "sys.path.insert(0, '/opt/the-app/lib')" in Path(floors.sdk).read_text(encoding="utf-8")
+
+
+# --- the harness -----------------------------------------------------------------------------------------
+
+
+def test_interleaving_runs_each_item_once_per_repeat_and_rotates_the_first() -> None:
+    order = list(bench.interleaved(["a", "b", "c"], 4))
+    assert [order[i : i + 3] for i in range(0, 12, 3)] == [list("abc"), list("bca"), list("cab"), list("abc")]
+
+
+def _row(contender: str, workload: str, cpu: float, shape: str = bench_inputs.FULL) -> bench.Row:
+    runs = [{"cpu_seconds": cpu * factor, "wall_seconds": cpu, "peak_rss_kb": 1024} for factor in (0.5, 1, 9)]
+    return bench.Row(contender, workload, shape, 100, runs)
+
+
+def test_ratios_and_targets_use_the_median_cpu_time_on_the_same_workload() -> None:
+    rows = [
+        _row(bench.SDK_FLOOR, bench_workload.MIXED, 10.0),
+        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 10.5),
+        _row(bench.SDK_FLOOR, bench_workload.WORST, 10.0),
+        _row(bench.HOSTNETCHECK, bench_workload.WORST, 14.0),
+    ]
+    assert bench.ratio(rows, rows[1], bench.SDK_FLOOR) == pytest.approx(1.05)
+    assert rows[1].events_per_second == pytest.approx(100 / 10.5)
+    lines, met = bench.targets_table(rows)
+    assert not met  # 1.40x on the worst case is over its 1.30x
+    assert any("| mixed | 1.05x | 1.10x | yes |" in line for line in lines)
+    assert any("| worst | 1.40x | 1.30x | NO |" in line for line in lines)
+
+
+def test_memory_is_flat_only_when_hostnetchecks_peak_does_not_grow_with_the_total() -> None:
+    def peaks(small: int, large: int) -> List[bench.Row]:
+        return [
+            bench.Row(
+                bench.HOSTNETCHECK, bench_workload.MIXED, bench_inputs.FULL, total, [{"peak_rss_kb": kb}]
+            )
+            for total, kb in ((100, small), (500, large))
+        ]
+
+    assert bench.memory_table(peaks(1000, 1040))[1]
+    lines, flat = bench.memory_table(peaks(1000, 3000))
+    assert not flat
+    assert "| hostnetcheck | 1.0 | 2.9 | 3.00x |" in lines
+
+
+@pytest.mark.protocol
+def test_a_quick_run_reports_every_contender_workload_and_record_shape(
+    tmp_path: Path, app_dir: Path, interpreters: Dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "bench.json"
+    argv = ["--quick", "--app", str(app_dir), "--python", interpreters["3.13"]]
+    assert bench.main([*argv, "--work-dir", str(tmp_path / "work"), "--json", str(out)]) == 0
+    report = json.loads(out.read_text(encoding="utf-8"))
+    combos = {(row["contender"], row["workload"], row["shape"]) for row in report["timing"]}
+    assert combos == {
+        (contender, workload, shape)
+        for contender in bench.CONTENDERS
+        for workload in bench_workload.WORKLOADS
+        for shape in bench_inputs.SHAPES
+    }
+    for row in report["timing"] + report["memory"]:
+        assert [run["records_out"] for run in row["runs"]] == [row["events"]]
+    assert sorted({row["events"] for row in report["memory"]}) == [200, 400]
+    printed = capsys.readouterr().out
+    assert "| hostnetcheck | mixed | full |" in printed
+    assert "## Peak RSS" in printed and "## Fields clause (item 3)" in printed
+    assert "- worst/fields, 200 events: hostnet = " in printed
+    assert "--events 200 --chunk-events 100 --repeats 1" in printed
+
+
+def test_totals_must_be_whole_chunks_and_contenders_known(
+    app_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = ["--app", str(app_dir)]
+    args = bench.parse_args(
+        [*base, "--events", "300", "--chunk-events", "50000", "--memory-events", "100000"]
+    )
+    assert (args.timed_chunk_events, args.chunk_events, args.memory_totals) == (300, 50000, [100000])
+    for wrong in (["--memory-events", "120000"], ["--memory-contenders", "hostnetcheck,grep"]):
+        with pytest.raises(SystemExit):
+            bench.parse_args([*base, *wrong])
+    assert "whole number of 50000-event chunks" in capsys.readouterr().err
+
+
+@pytest.mark.protocol
+def test_no_repeats_measures_memory_only(
+    tmp_path: Path, app_dir: Path, interpreters: Dict[str, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["--app", str(app_dir), "--python", interpreters["3.13"], "--work-dir", str(tmp_path)]
+    memory = ["--memory-events", "100,200", "--memory-contenders", "hostnetcheck", "--chunk-events", "100"]
+    assert bench.main([*argv, *memory, "--repeats", "0", "--json", str(tmp_path / "out.json")]) == 0
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert report["timing"] == []
+    assert [(row["contender"], row["events"]) for row in report["memory"]] == [
+        ("hostnetcheck", 100),
+        ("hostnetcheck", 200),
+    ]
+    printed = capsys.readouterr().out
+    assert "## Peak RSS" in printed and "## Throughput" not in printed
