@@ -126,7 +126,7 @@ def test_deployment_spec_host_network_is_not_the_pod_spec() -> None:
     body = obj("deployments", spec())
     body["spec"]["hostNetwork"] = True
     verdict = judge(event("deployments", group="apps", request=body, response=body))
-    assert (verdict.hostnet, verdict.spec_path) == ("false", "responseObject.spec.template.spec")
+    assert (verdict.hostnet, verdict.evidence) == ("false", "responseObject")
 
 
 def test_a_pod_spec_in_a_configmap_does_not_count() -> None:

@@ -3,7 +3,19 @@
 import json
 
 import pytest
-from engine_events import ATTACH, DEPLOYMENT, HOSTNET_POD, PLAIN_POD, event, fixture_event, judge, obj, spec
+from engine_events import (
+    ATTACH,
+    DEPLOYMENT,
+    HOSTNET_POD,
+    PLAIN_POD,
+    SPEC_PATHS,
+    event,
+    fixture_event,
+    judge,
+    nest,
+    obj,
+    spec,
+)
 
 from kube_hostnet import FIELD_NAMES, limits
 
@@ -15,12 +27,10 @@ from kube_hostnet import FIELD_NAMES, limits
             HOSTNET_POD,
             ("true", "responseObject", "default", "ReplicaSet/nginx-deployment-754c877bcd", ("nginx",)),
         ),
-        (
-            PLAIN_POD,
-            ("false", "responseObject", "default", "ReplicaSet/nginx-deployment-7998647bdf", ("nginx",)),
-        ),
-        (DEPLOYMENT, ("false", "requestObject", "default", "Deployment/nginx-deployment", ("nginx",))),
-        (ATTACH, ("false", "none", "default", "", ())),
+        # the object is only described when it carries host networking
+        (PLAIN_POD, ("false", "responseObject", "", "", ())),
+        (DEPLOYMENT, ("false", "requestObject", "", "", ())),
+        (ATTACH, ("false", "none", "", "", ())),
     ],
 )
 def test_falco_events(name: str, expected: tuple) -> None:
@@ -58,8 +68,11 @@ def test_the_object_name_then_object_ref_name_then_generate_name() -> None:
 
 @pytest.mark.parametrize("resource", ["deployments", "daemonsets", "statefulsets", "jobs", "cronjobs"])
 def test_kind_comes_from_the_resource_when_no_object_is_logged(resource: str) -> None:
+    # A merge patch that sets hostNetwork at the pod-spec path, without a response: no full object.
     group = "batch" if resource in ("jobs", "cronjobs") else "apps"
-    verdict = judge(event(resource, group=group, level="Metadata", name="x"))
+    body = nest(SPEC_PATHS[(group, resource)], {"hostNetwork": True})
+    verdict = judge(event(resource, "patch", group=group, level="Request", name="x", request=body))
+    assert (verdict.hostnet, verdict.evidence) == ("true", "patch")
     expected_kind = {
         "deployments": "Deployment",
         "daemonsets": "DaemonSet",

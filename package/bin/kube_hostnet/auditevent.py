@@ -1,9 +1,9 @@
 """Rules 1-6 on one parsed audit event: scope, then the evidence, best first."""
 
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet import identity, podspec
-from kube_hostnet.annotation import LastApplied, read_last_applied
+from kube_hostnet.annotation import LastApplied, annotation_text, read_last_applied
 from kube_hostnet.evidence import annotation_mismatch, join_reasons
 from kube_hostnet.jsonread import PartialDict, is_partial
 from kube_hostnet.patches import UNTOUCHED, read_patch
@@ -26,14 +26,25 @@ _VERB_LOST = "without the verb only true can be concluded"
 _NO_BODY = "no requestObject or responseObject"
 
 
+def _may_always_name() -> bool:
+    return True
+
+
 class _Decision(NamedTuple):
     hostnet: str
     evidence: str
     spec_path: str
 
 
-def judge(event: Dict[str, Any], notes: List[str]) -> Verdict:
-    """notes: what the reader already knows about the text (cut, skipped nesting); kept in the error."""
+def judge(
+    event: Dict[str, Any], notes: List[str], may_name_host_network: Callable[[], bool] = _may_always_name
+) -> Verdict:
+    """notes: what the reader already knows about the text (cut, skipped nesting); kept in the error.
+
+    may_name_host_network: asked at most once, and only when the answer saves work; False when no key or
+    string of the event can be or contain hostNetwork (kube_hostnet.mention). The verdict is the same
+    either way, only cheaper to reach.
+    """
     event_cut = isinstance(event, PartialDict)
     object_ref = event.get("objectRef", MISSING)
     if object_ref is MISSING:
@@ -49,12 +60,9 @@ def judge(event: Dict[str, Any], notes: List[str]) -> Verdict:
         event_cut=event_cut,
     )
     if scope.path is None:
-        return Verdict(
-            scope.hostnet,
-            error=join_reasons([*notes, scope.reason]),
-            namespace=identity.namespace(object_ref, ()),
-        )
-    return _Judgement(event, object_ref, scope.path, scope.verb_lost, [*notes, scope.reason]).verdict()
+        return Verdict(scope.hostnet, error=join_reasons([*notes, scope.reason]))
+    judgement = _Judgement(event, object_ref, scope.path, scope.verb_lost, [*notes, scope.reason])
+    return judgement.verdict(may_name_host_network)
 
 
 class _Judgement:
@@ -89,24 +97,32 @@ class _Judgement:
             self.reasons.append("responseObject is not an object")
         self.request = event.get("requestObject", MISSING)
 
-    def verdict(self) -> Verdict:
-        applied = self._last_applied()
+    def verdict(self, may_name_host_network: Callable[[], bool]) -> Verdict:
         decision = self._from_response() or self._from_request()
         object_value = decision.hostnet if decision else None
+        # Read for the mismatch only when the text may name hostNetwork: without it the annotation can only
+        # be absent or unreadable and the object not true, so there is no mismatch to find.
+        applied = None
+        if decision is None or (self._has_last_applied() and may_name_host_network()):
+            applied = self._last_applied()
         if decision is None and applied is not None:
             decision = self._from_last_applied(applied)
         if decision is None:
             if self.request is MISSING and self.response is None:
                 self.reasons.append(self._no_body_reason())
             decision = _Decision(UNKNOWN, "none", "")
+        reasons = self.notes + self.reasons if decision.hostnet == UNKNOWN else self.notes
+        mismatch = annotation_mismatch(object_value, applied)
+        if decision.hostnet != TRUE:
+            return Verdict(decision.hostnet, decision.evidence, join_reasons(reasons), mismatch)
         full_objects = [self.response]
         if self.verb in _FULL_OBJECT_VERBS or self.verb_lost:
             full_objects.append(self.request)
         return Verdict(
             decision.hostnet,
             decision.evidence,
-            join_reasons(self.notes + self.reasons if decision.hostnet == UNKNOWN else self.notes),
-            annotation_mismatch(object_value, applied),
+            join_reasons(reasons),
+            mismatch,
             decision.spec_path,
             identity.namespace(self.object_ref, (self.response, self.request)),
             identity.workload(self.object_ref.get("resource"), self.object_ref, full_objects),
@@ -158,11 +174,17 @@ class _Judgement:
             return FALSE, ""  # the patch created the object (server-side apply): absent is unset
         return UNKNOWN, "patch does not touch hostNetwork"
 
-    def _last_applied(self) -> Optional[LastApplied]:
+    def _holders(self) -> List[Tuple[str, Any]]:
         holders = [(REQUEST_OBJECT, self.request)]
         if not self.verb_lost:  # the response of a read or delete also carries the annotation
             holders.append((RESPONSE_OBJECT, self.response))
-        for owner, holder in holders:
+        return holders
+
+    def _has_last_applied(self) -> bool:
+        return any(annotation_text(holder) is not None for _, holder in self._holders())
+
+    def _last_applied(self) -> Optional[LastApplied]:
+        for owner, holder in self._holders():
             read = read_last_applied(holder, self.path, owner)
             if read is not None:
                 self.holder_cut = is_partial(holder)

@@ -69,11 +69,8 @@ def _judge(fields: _Fields) -> Verdict:
         ref_cut=False,
         event_cut=False,
     )
-    object_ref = {"name": fields.text("objectRef.name"), "namespace": fields.text("objectRef.namespace")}
-    namespaces = [{"metadata": {"namespace": fields.text(f"{obj}.metadata.namespace")}} for obj in _OBJECTS]
-    namespace = identity.namespace(object_ref, namespaces)
     if scope.path is None:
-        return Verdict(scope.hostnet, error=join_reasons([FIELDS_NOTE, scope.reason]), namespace=namespace)
+        return Verdict(scope.hostnet, error=join_reasons([FIELDS_NOTE, scope.reason]))
     path = scope.path
     decided = _object_evidence(fields, path)
     applied = _last_applied(fields, path)
@@ -86,14 +83,19 @@ def _judge(fields: _Fields) -> Verdict:
         if applied is not None and applied.reason:
             reasons.append(applied.reason)
     hostnet, spec_path = decided if decided else (UNKNOWN, "")
+    mismatch = annotation_mismatch(object_value, applied)
+    if hostnet != TRUE:  # the object is only described when it carries host networking
+        return Verdict(hostnet, FIELDS if decided else "none", join_reasons(reasons), mismatch)
+    object_ref = {"name": fields.text("objectRef.name"), "namespace": fields.text("objectRef.namespace")}
+    namespaces = [{"metadata": {"namespace": fields.text(f"{obj}.metadata.namespace")}} for obj in _OBJECTS]
     obj = _logged_object(fields)
     return Verdict(
         hostnet,
-        FIELDS if decided else "none",
+        FIELDS,
         join_reasons(reasons),
-        annotation_mismatch(object_value, applied),
+        mismatch,
         spec_path,
-        namespace,
+        identity.namespace(object_ref, namespaces),
         identity.workload(resource, object_ref, [_object_from_fields(fields, obj)] if obj else []),
         podspec.images(_spec_from_fields(fields, path)),
     )
