@@ -6,6 +6,7 @@ verdict's fields; the decision itself is kube_hostnet.assess.
 """
 
 import csv
+import gc
 from typing import Any, Dict, Iterable, Iterator, Optional
 
 import hostnet_logging
@@ -21,6 +22,14 @@ _SEARCH_STATE_ATTR = "_hostnet_search_state"
 # splunklib, so this runs after splunklib has set its own limit.
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
+# json.loads builds about a hundred containers per audit event, all freed by reference counting (JSON trees
+# hold no cycles), yet every 700 allocations start a cyclic collection: 4% of the command's CPU on
+# realistic events (docs/performance.md). The command's process lives for one search, so when the search
+# starts, automatic collection is turned off and what exists then is frozen (never garbage, never walked
+# again); a collection every COLLECT_EVERY_EVENTS events bounds the memory of any cycle splunklib or a
+# traceback does make. tests/unit/test_stream_gc.py checks that judging events leaves no cycles behind.
+COLLECT_EVERY_EVENTS = 50_000
+
 
 class _SearchState:
     """What is set up once per search, not once per chunk or event."""
@@ -32,6 +41,8 @@ class _SearchState:
         self.field: str = getattr(command, "field", None) or "_raw"
         self.events = 0
         self.unknown = 0
+        gc.freeze()
+        gc.disable()
         if warning:
             command.write_warning(warning)
             self.logger.warning(warning)
@@ -59,6 +70,11 @@ def verdict_for(record: Dict[str, Any], field: str) -> Verdict:
 
 def stream(command: Any, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
     state = _state(command)
+    yield from _judged(state, records)
+    state.logger.debug("hostnetcheck chunk done: %d events so far, %d unknown", state.events, state.unknown)
+
+
+def _judged(state: _SearchState, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
     for record in records:
         try:
             verdict = verdict_for(record, state.field)
@@ -69,8 +85,9 @@ def stream(command: Any, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str
         if verdict.hostnet == "unknown":
             state.unknown += 1
         record.update(verdict.as_fields())
+        if state.events % COLLECT_EVERY_EVENTS == 0:
+            gc.collect()
         yield record
-    state.logger.debug("hostnetcheck chunk done: %d events so far, %d unknown", state.events, state.unknown)
 
 
 __all__ = ["FIELD_NAMES", "stream", "verdict_for"]

@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any, Dict, List, NamedTuple, Tuple
 
-from kube_hostnet.limits import MAX_EVENT_CHARS, MAX_TOLERANT_CHARS, MAX_TOLERANT_DEPTH, MIB
+from kube_hostnet.limits import KIB, MAX_EVENT_CHARS, MAX_TOLERANT_CHARS, MAX_TOLERANT_DEPTH, MIB
 
 
 class PartialDict(Dict[str, Any]):
@@ -60,7 +60,7 @@ def parse(text: str) -> Parsed:
         why = f"not valid JSON ({exc})"
     if len(text) > MAX_TOLERANT_CHARS:
         return Parsed(
-            error=f"{why}; {len(text)} chars is above the {MAX_TOLERANT_CHARS // MIB} MiB bound "
+            error=f"{why}; {len(text)} chars is above the {MAX_TOLERANT_CHARS // KIB} KiB bound "
             "of the tolerant parser"
         )
     return parse_tolerant(text)
