@@ -57,23 +57,8 @@ def _records(count: int, offset: int = 0) -> List[Dict[str, scp.InValue]]:
     return records
 
 
-def _expected(sent: Sequence[scp.InRecord]) -> List[Dict[str, scp.Value]]:
-    """What must come back for each record: its fields as the encoder sent them, `_chunked_idx` included."""
-    names = scp.chunk_fieldnames(sent)
-    expected = []
-    for row, record in enumerate(sent):
-        fields: Dict[str, scp.Value] = {}
-        for name in names:
-            value = record.get(name)
-            if name == scp.CHUNKED_IDX and value is None:
-                value = str(row)
-            fields[name] = value if isinstance(value, str) else list(value or []) or ""
-        expected.append(fields)
-    return expected
-
-
 def _assert_passed_through(sent: Sequence[scp.InRecord], received: Sequence[scp.Record]) -> None:
-    expected = _expected(sent)
+    expected = scp.as_read(sent)
     assert len(received) == len(expected)
     for want, got in zip(expected, received):
         assert list(got) == [*want, *FIELD_NAMES], "input fields first, in order, then every hostnet field"

@@ -49,21 +49,6 @@ def _splunklib_writes(records: Sequence[Dict[str, object]]) -> scp.Chunk:
     return chunk
 
 
-def _as_sent(records: Sequence[Dict[str, scp.InValue]]) -> List[Dict[str, scp.Value]]:
-    """What a reader must see: every header field, absent ones empty, `_chunked_idx` numbered."""
-    names = scp.chunk_fieldnames(records)
-    seen: List[Dict[str, scp.Value]] = []
-    for row, record in enumerate(records):
-        fields: Dict[str, scp.Value] = {}
-        for name in names:
-            value = record.get(name)
-            if name == scp.CHUNKED_IDX and value is None:
-                value = str(row)
-            fields[name] = value if isinstance(value, str) else list(value or []) or ""
-        seen.append(fields)
-    return seen
-
-
 # --- multivalue encoding -----------------------------------------------------------------------------------
 
 
@@ -102,13 +87,13 @@ def test_records_round_trip(
 ) -> None:
     body = scp.encode_records(records, mv_layout=mv_layout, line_terminator=line_terminator)
 
-    assert list(scp.decode_records(body)) == _as_sent(records)
+    assert list(scp.decode_records(body)) == scp.as_read(records)
 
 
 @settings(max_examples=150)
 @given(records=_records)
 def test_splunklib_reads_what_the_driver_sends(records: List[Dict[str, scp.InValue]]) -> None:
-    assert _splunklib_reads(scp.encode_records(records)) == _as_sent(records)
+    assert _splunklib_reads(scp.encode_records(records)) == scp.as_read(records)
 
 
 @settings(max_examples=150)

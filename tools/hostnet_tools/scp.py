@@ -250,6 +250,22 @@ def chunk_fieldnames(records: Sequence[InRecord], chunked_idx: bool = True) -> L
     return list(names)
 
 
+def as_read(records: Sequence[InRecord]) -> List[Dict[str, Value]]:
+    """What a reader decodes from `encode_records(records)`: every header field of every record (absent
+    ones empty, CSV cannot tell them apart), multivalue fields as lists, `_chunked_idx` numbered by row."""
+    names = chunk_fieldnames(records)
+    read: List[Dict[str, Value]] = []
+    for row, record in enumerate(records):
+        fields: Dict[str, Value] = {}
+        for name in names:
+            value = record.get(name)
+            if name == CHUNKED_IDX and value is None:
+                value = str(row)
+            fields[name] = value if isinstance(value, str) else list(value or []) or ""
+        read.append(fields)
+    return read
+
+
 def encode_records(
     records: Sequence[InRecord],
     fieldnames: Optional[Sequence[str]] = None,
