@@ -27,9 +27,10 @@ def configured_level(app_dir: str = APP_DIR) -> str:
     level = DEFAULT_LEVEL
     for layer in ("default", "local"):
         path = os.path.join(app_dir, layer, SETTINGS_CONF)
+        # utf-8-sig: a conf saved by an editor that writes a BOM must not hide the level the admin saved.
         parser = configparser.ConfigParser(interpolation=None, strict=False)
         try:
-            parser.read(path, encoding="utf-8")
+            parser.read(path, encoding="utf-8-sig")
             value = parser.get("logging", "loglevel", fallback="").strip().upper()
         except (configparser.Error, OSError, UnicodeDecodeError):
             continue

@@ -10,8 +10,8 @@ import gc
 from typing import Any, Dict, Iterable, Iterator, Optional
 
 import hostnet_logging
-from kube_hostnet import FIELD_NAMES, Verdict, assess
-from kube_hostnet.verdict import unknown
+from kube_hostnet import Verdict, assess
+from kube_hostnet.verdict import UNKNOWN, unknown
 
 _SEARCH_STATE_ATTR = "_hostnet_search_state"
 
@@ -57,12 +57,8 @@ def _state(command: Any) -> _SearchState:
     return state
 
 
-def _event_text(record: Dict[str, Any], field: str) -> Any:
-    return record.get(field)
-
-
 def verdict_for(record: Dict[str, Any], field: str) -> Verdict:
-    value = _event_text(record, field)
+    value = record.get(field)
     if isinstance(value, list):
         return unknown(f"field {field} is multivalue ({len(value)} values); expected one event")
     return assess(value if value else None, record)
@@ -82,7 +78,7 @@ def _judged(state: _SearchState, records: Iterable[Dict[str, Any]]) -> Iterator[
             state.logger.exception("hostnetcheck: internal error on an event; reported as unknown")
             verdict = unknown("internal error (see the add-on's log)")
         state.events += 1
-        if verdict.hostnet == "unknown":
+        if verdict.hostnet == UNKNOWN:
             state.unknown += 1
         record.update(verdict.as_fields())
         if state.events % COLLECT_EVERY_EVENTS == 0:
@@ -90,4 +86,4 @@ def _judged(state: _SearchState, records: Iterable[Dict[str, Any]]) -> Iterator[
         yield record
 
 
-__all__ = ["FIELD_NAMES", "stream", "verdict_for"]
+__all__ = ["stream", "verdict_for"]

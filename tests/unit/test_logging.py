@@ -162,3 +162,11 @@ def test_an_unwritable_log_directory_means_a_null_handler(monkeypatch, tmp_path,
     assert [type(h) for h in logger.handlers] == [logging.NullHandler]
     logger.error("cannot be written")
     assert capsys.readouterr().err == ""
+
+
+def test_a_conf_saved_with_a_bom_still_gives_its_level(tmp_path: Path) -> None:
+    (tmp_path / "default").mkdir()
+    (tmp_path / "default" / hostnet_logging.SETTINGS_CONF).write_bytes(
+        "\ufeff[logging]\nloglevel = ERROR\n".encode("utf-8")
+    )
+    assert hostnet_logging.configured_level(str(tmp_path)) == "ERROR"
