@@ -62,12 +62,35 @@ def disagreeing_events(draw: st.DrawFn) -> Dict[str, Any]:
     return event(verb=verb, code=200, request=body, response=draw(st.sampled_from([body, status(409, "x")])))
 
 
+def _webhook_records(operations: Any) -> Dict[str, str]:
+    record = {"configuration": "c", "webhook": "w"}
+    records = {"mutation.webhook.admission.k8s.io/round_0_index_0": json.dumps({**record, "mutated": True})}
+    if operations is not None:
+        records["patch.webhook.admission.k8s.io/round_0_index_0"] = json.dumps(
+            {**record, "patch": operations, "patchType": "JSONPatch"}
+        )
+    return records
+
+
+# Mutating webhook records (kube_hostnet.webhooks): JSON text inside the event, read whatever the early exit.
+WEBHOOK_ANNOTATIONS = st.sampled_from(
+    [
+        _webhook_records([{"op": "add", "path": "/spec/hostNetwork", "value": True}]),
+        _webhook_records([{"op": "remove", "path": "/spec"}]),
+        _webhook_records([{"op": "add", "path": "/metadata/labels/a", "value": "b"}]),
+        _webhook_records(None),
+    ]
+)
+
+
 @st.composite
 def texts(draw: st.DrawFn) -> str:
     """Event texts of every kind the early exit must agree on: realistic events, with hostNetwork and
     without, re-encoded with \\u escapes anywhere, cut anywhere, or with one character damaged."""
     fixtures = st.sampled_from([fixture_event(PLAIN_POD), fixture_event(HOSTNET_POD)])
     ev = draw(st.one_of(consistent_events(), disagreeing_events(), fixtures))
+    if draw(st.booleans()):
+        ev = {**ev, "annotations": draw(WEBHOOK_ANNOTATIONS)}
     if draw(st.booleans()):
         ev = without_host_network(ev)
     rnd, ensure_ascii, (item_sep, key_sep) = draw(encodings)
@@ -129,9 +152,9 @@ def test_an_annotation_is_not_parsed_when_the_object_decides_and_the_text_cannot
     parsed: List[str] = []
     real_parse = jsonread.parse
 
-    def counting_parse(text: str) -> jsonread.Parsed:
+    def counting_parse(text: str, **options: bool) -> jsonread.Parsed:
         parsed.append(text)
-        return real_parse(text)
+        return real_parse(text, **options)
 
     monkeypatch.setattr(jsonread, "parse", counting_parse)
     assert assess(raw, {}).hostnet == "false"

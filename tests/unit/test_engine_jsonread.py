@@ -172,3 +172,43 @@ def test_depth_bound_keeps_the_pod_spec_readable() -> None:
         len(("responseObject", "spec", "jobTemplate", "spec", "template", "spec", "containers", 0, "image"))
         < limits.MAX_TOLERANT_DEPTH
     )
+
+
+# --- integers longer than int() accepts (4,300 digits) are valid JSON --------------------------------------
+
+
+@pytest.mark.parametrize("digits", [4301, 5000, 20000])
+def test_an_event_with_a_huge_integer_is_read(digits: int) -> None:
+    ev = event("pods", "create", request=obj(pod_spec=spec(True)))
+    # too long for the tolerant parser too: json.loads itself must read it
+    ev["requestObject"]["metadata"]["labels"] = {"n": "x", "pad": "a" * limits.MAX_TOLERANT_CHARS}
+    raw = json.dumps(ev).replace('"x"', "-" + "9" * digits)
+    verdict = judge(raw)
+    assert (verdict.hostnet, verdict.evidence) == ("true", "requestObject")
+    assert parse(raw).value["requestObject"]["metadata"]["labels"]["n"] == -math.inf
+
+
+def test_a_huge_integer_in_text_that_is_not_json_is_still_not_json() -> None:
+    parsed = parse('{"a": ' + "1" * 5000 + ", }")
+    assert parsed.error.startswith("not valid JSON")
+
+
+# --- an event is an object: other text json.loads rejects is not handed to the tolerant parser --------------
+
+
+@pytest.mark.parametrize("text", ["[1, 2, {", "  \n[" + "1," * 1000, "tru", '"abc', "12 13"])
+def test_event_text_that_cannot_be_an_object_skips_the_tolerant_parser(
+    text: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_tolerant_parse(*_: object, **__: object) -> jsonread.Parsed:
+        raise AssertionError("the tolerant parser was called")
+
+    monkeypatch.setattr(jsonread, "parse_tolerant", no_tolerant_parse)
+    verdict = judge(text)
+    assert verdict.hostnet == "unknown"
+    assert "not a JSON object" in verdict.error
+
+
+def test_a_cut_event_object_with_leading_whitespace_is_still_read_tolerantly() -> None:
+    raw = " \n" + json.dumps(event("pods", "create", request=obj(pod_spec=spec(True))))
+    assert judge(raw[:-3]).hostnet == "true"

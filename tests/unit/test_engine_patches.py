@@ -24,7 +24,6 @@ def patched(body: object, resource: str = "pods", code: int = 200) -> str:
         # an ancestor replaced by a value that holds the key, or does not
         ([{"op": "replace", "path": "/spec", "value": spec(True)}], "true"),
         ([{"op": "replace", "path": "/spec", "value": spec()}], "false"),
-        ([{"op": "add", "path": "", "value": obj(pod_spec=spec(True))}], "true"),
         ([{"op": "remove", "path": "/spec"}], "false"),
         # in order, the last one wins
         (
@@ -106,7 +105,7 @@ def test_json_patch_on_a_deployment_template_ancestor() -> None:
         "/spec~01template/spec/hostNetwork",  # ~01 is "~1", not "/"
         "/spec/template/spec/host~0Network",
         "/spec/template/spec/hostNetwork~1x",
-        "spec/template/spec/hostNetwork",  # not a pointer
+        "spec/template/spec/hostNetwork",  # the API server reads it as /template/spec/hostNetwork
     ],
 )
 def test_json_pointer_escapes_are_tokens_not_separators(pointer: str) -> None:
@@ -117,12 +116,14 @@ def test_json_pointer_escapes_are_tokens_not_separators(pointer: str) -> None:
 @pytest.mark.parametrize(
     ("pointer", "tokens"),
     [
-        ("", ()),
+        ("", None),  # the API server rejects a path without '/'
         ("/", ("",)),
         ("/a~1b/c", ("a/b", "c")),
         ("/a~01", ("a~1",)),
         ("/~0~1", ("~/",)),
-        ("a/b", None),
+        ("a/b", ("b",)),  # what comes before the first '/' is ignored
+        ("x/spec/hostNetwork", ("spec", "hostNetwork")),
+        ("hostNetwork", None),
         (5, None),
     ],
 )
@@ -172,11 +173,11 @@ def test_operations_that_are_not_objects_are_skipped() -> None:
         ({"spec": {"hostNetwork": None}}, "false"),  # null deletes the key
         ({"spec": None}, "false"),
         ({"spec": {"hostNetwork": "true"}}, "false"),
-        ({"spec": {"$patch": "replace", "containers": []}}, "false"),
         ({"spec": {"$patch": "replace", "hostNetwork": True}}, "true"),
-        ({"spec": {"$patch": "delete"}}, "false"),
-        ({"spec": {"$retainKeys": ["containers"], "containers": []}}, "false"),
         ({"spec": {"$retainKeys": ["hostNetwork"], "hostNetwork": True}}, "true"),
+        # false under both patch types: strategic merge drops the key, JSON merge writes a non-true value
+        ({"spec": {"$patch": "delete", "hostNetwork": False}}, "false"),
+        ({"spec": {"$patch": "delete", "hostNetwork": None}}, "false"),
     ],
 )
 def test_merge_and_strategic_merge_bodies(body: dict, expected: str) -> None:
@@ -252,3 +253,105 @@ def test_a_cut_json_patch_is_unknown_unless_it_already_set_true() -> None:
     verdict = judge(removing[: removing.index('"add"') - 10])
     assert verdict.hostnet == "unknown"
     assert "cut" in verdict.error
+
+
+# --- JSON Patch paths as the API server reads them (evanphx/json-patch v4) ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("pointer", "expected"),
+    [
+        ("x/spec/template/spec/hostNetwork", "true"),  # the part before the first '/' is ignored
+        ("spec/template/spec/hostNetwork", "unknown"),  # so this is /template/spec/hostNetwork: untouched
+        ("/spec/template/spec/hostNetwork", "true"),
+    ],
+)
+def test_json_patch_paths_are_split_at_every_slash(pointer: str, expected: str) -> None:
+    operations = [
+        {"op": "add", "path": "/spec/template/spec/hostNetwork", "value": False},
+        {"op": "replace", "path": pointer, "value": True},
+    ]
+    if expected == "unknown":
+        operations = operations[1:]
+    assert judge(patched(operations, "deployments")).hostnet == expected
+
+
+@pytest.mark.parametrize(
+    "invalid",
+    [
+        {"op": "add", "path": "", "value": obj(pod_spec=spec(True))},  # no root operations in v4
+        {"op": "remove", "path": "spec"},
+        {"op": "add", "value": True},  # no path at all
+        {"op": "copy", "from": "", "path": "/metadata/labels/x"},
+        {"op": "move", "from": "metadata", "path": "/spec/hostNetwork"},
+    ],
+)
+@pytest.mark.parametrize("position", ["before", "after"])
+def test_an_operation_without_a_valid_pointer_fails_the_whole_patch(invalid: dict, position: str) -> None:
+    setting = {"op": "add", "path": "/spec/hostNetwork", "value": True}
+    operations = [invalid, setting] if position == "before" else [setting, invalid]
+    verdict = judge(patched(operations))
+    assert verdict.hostnet == "unknown"
+    assert "no valid" in verdict.error and "the patch fails" in verdict.error
+
+
+def test_a_test_of_the_whole_document_is_a_valid_operation() -> None:
+    # evanphx/json-patch v4 compares the whole document for a test with path ""
+    operations = [
+        {"op": "test", "path": "", "value": {}},
+        {"op": "add", "path": "/spec/hostNetwork", "value": True},
+    ]
+    assert judge(patched(operations)).hostnet == "true"
+
+
+# --- strategic-merge directives: the audit log does not say if the body was strategic or JSON merge -------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"spec": {"template": {"spec": {"$patch": "delete", "hostNetwork": True}}}},  # the same map
+        {"spec": {"template": {"$patch": "replace", "spec": {"$patch": "delete", "hostNetwork": True}}}},
+        {"spec": {"$patch": "delete", "template": {"spec": {"hostNetwork": True}}}},  # an ancestor
+        {"$patch": "delete", "spec": {"template": {"spec": {"hostNetwork": True}}}},
+        {"spec": {"template": {"spec": {"$patch": "delete", "hostNetwork": True, "containers": []}}}},
+    ],
+)
+def test_host_network_true_beside_a_dropping_directive_is_true(body: dict) -> None:
+    verdict = judge(patched(body, "deployments"))
+    assert (verdict.hostnet, verdict.evidence) == ("true", "patch")
+    assert "a strategic-merge directive would drop it; as a JSON merge patch it is applied" in verdict.error
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"spec": {"$patch": "replace", "containers": []}},
+        {"spec": {"$patch": "delete"}},
+        {"spec": {"$retainKeys": ["containers"], "containers": []}},
+        {"$patch": "replace", "metadata": {"labels": {"a": "b"}}},  # an ancestor without spec
+    ],
+)
+def test_a_directive_that_would_unset_an_absent_key_is_unknown(body: dict) -> None:
+    verdict = judge(patched(body))
+    assert (verdict.hostnet, verdict.evidence) == ("unknown", "none")
+    assert "as a JSON merge patch it leaves hostNetwork unchanged" in verdict.error
+    # created by the patch (server-side apply): absent is unset under either reading
+    assert judge(patched(body, code=201)).hostnet == "false"
+
+
+# --- rule 5 in merge bodies: a cut map may have lost a later duplicate key ---------------------------------
+
+
+@pytest.mark.parametrize(("value", "expected"), [("false", "unknown"), ("null", "unknown"), ("true", "true")])
+def test_a_cut_map_holding_host_network_decides_only_true(value: str, expected: str) -> None:
+    raw = patched(
+        {"spec": {"template": {"spec": {"hostNetwork": "VALUE", "containers": [{"name": "a"}]}}}},
+        "deployments",
+    )
+    raw = raw.replace('"VALUE"', value)
+    cut = raw[: raw.index('"containers"') + 20]
+    verdict = judge(cut)
+    assert verdict.hostnet == expected
+    assert "cut" in verdict.error
+    assert judge(raw).hostnet == ("true" if value == "true" else "false")  # complete, the value decides

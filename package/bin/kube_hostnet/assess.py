@@ -34,7 +34,7 @@ def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit:
         return judge_fields(fields) if fields else unknown("no event text and no extracted fields")
     if not isinstance(raw, str):
         return unknown(f"event text is a {type(raw).__name__}, not a string")
-    parsed = jsonread.parse(raw)
+    parsed = jsonread.parse(raw, object_only=True)
     if parsed.error:
         return unknown(clean(f"event {parsed.error}"))
     if not isinstance(parsed.value, dict):

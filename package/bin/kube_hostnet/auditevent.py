@@ -12,6 +12,7 @@ from kube_hostnet.scope import MISSING, decide
 from kube_hostnet.verdict import (
     FALSE,
     LAST_APPLIED,
+    NONE,
     PATCH,
     REQUEST_OBJECT,
     RESPONSE_OBJECT,
@@ -19,11 +20,13 @@ from kube_hostnet.verdict import (
     UNKNOWN,
     Verdict,
 )
+from kube_hostnet.webhooks import CUT_ANNOTATIONS, read_webhooks
 
 _FULL_OBJECT_VERBS = ("create", "update")
 _CREATED = 201
 _VERB_LOST = "without the verb only true can be concluded"
 _NO_BODY = "no requestObject or responseObject"
+_UNLOGGED_MUTATION = "a mutating webhook changed the object; its patch is not logged"
 
 
 def _may_always_name() -> bool:
@@ -34,6 +37,7 @@ class _Decision(NamedTuple):
     hostnet: str
     evidence: str
     spec_path: str
+    note: str = ""  # reported with the verdict it decides
 
 
 def judge(
@@ -110,8 +114,8 @@ class _Judgement:
         if decision is None:
             if self.request is MISSING and self.response is None:
                 self.reasons.append(self._no_body_reason())
-            decision = _Decision(UNKNOWN, "none", "")
-        reasons = self.notes + self.reasons if decision.hostnet == UNKNOWN else self.notes
+            decision = _Decision(UNKNOWN, NONE, "")
+        reasons = self.notes + self.reasons if decision.hostnet == UNKNOWN else [*self.notes, decision.note]
         mismatch = annotation_mismatch(object_value, applied)
         if decision.hostnet != TRUE:
             return Verdict(decision.hostnet, decision.evidence, join_reasons(reasons), mismatch)
@@ -130,14 +134,21 @@ class _Judgement:
         )
 
     def _decided(
-        self, hostnet: str, evidence: str, spec_path: str, spec: Optional[Dict[str, Any]], reason: str
+        self,
+        hostnet: str,
+        evidence: str,
+        spec_path: str,
+        spec: Optional[Dict[str, Any]],
+        reason: str,
+        *,
+        note: str = "",
     ) -> Optional[_Decision]:
         if spec is not None:
             self.specs.append(spec)
         if hostnet == TRUE or (hostnet == FALSE and not self.verb_lost):
             if spec is not None:
                 self.specs.insert(0, self.specs.pop())  # images come from the spec that decided
-            return _Decision(hostnet, evidence, spec_path)
+            return _Decision(hostnet, evidence, spec_path, note)
         self.reasons.append(_VERB_LOST if hostnet == FALSE else reason)
         return None
 
@@ -159,20 +170,35 @@ class _Judgement:
             read = read_patch(request, self.path)
             hostnet, reason = read.hostnet, read.reason
             if hostnet == UNTOUCHED:
-                hostnet, reason = self._untouched()
-            return self._decided(hostnet, PATCH, spec_path, read.spec, reason)
+                hostnet, reason = self._untouched(reason)
+            hostnet, reason, note = self._after_webhooks(hostnet, reason, read.note)
+            return self._decided(hostnet, PATCH, spec_path, read.spec, reason, note=note)
         if not isinstance(request, dict):
             self.reasons.append("requestObject is not an object")
             return None
         obj = read_object(request, self.path, REQUEST_OBJECT)
-        return self._decided(obj.hostnet, REQUEST_OBJECT, spec_path, obj.spec, obj.reason)
+        hostnet, reason, note = self._after_webhooks(obj.hostnet, obj.reason, "")
+        return self._decided(hostnet, REQUEST_OBJECT, spec_path, obj.spec, reason, note=note)
 
-    def _untouched(self) -> Tuple[str, str]:
+    def _untouched(self, why: str) -> Tuple[str, str]:
         status = self.event.get("responseStatus")
         code = status.get("code") if isinstance(status, dict) else None
         if type(code) is int and code == _CREATED:
             return FALSE, ""  # the patch created the object (server-side apply): absent is unset
-        return UNKNOWN, "patch does not touch hostNetwork"
+        return UNKNOWN, why or "patch does not touch hostNetwork"
+
+    def _after_webhooks(self, hostnet: str, reason: str, note: str) -> Tuple[str, str, str]:
+        """The request's hostNetwork after the mutating webhooks the event logs (the request is read as it
+        was before them); hostnet, reason and note as for _decided."""
+        webhooks = read_webhooks(self.event.get("annotations"), self.path)
+        if webhooks.hostnet != UNTOUCHED:
+            hostnet, reason = webhooks.hostnet, f"mutating webhook {webhooks.webhook}: {webhooks.reason}"
+            note = f"set by mutating webhook {webhooks.webhook}"
+        if hostnet == FALSE and webhooks.unlogged == CUT_ANNOTATIONS:
+            return UNKNOWN, "event cut inside its annotations: a mutating webhook's patch may be lost", ""
+        if hostnet == FALSE and webhooks.unlogged:
+            return UNKNOWN, f"{_UNLOGGED_MUTATION} ({webhooks.unlogged})", ""
+        return hostnet, reason, note
 
     def _holders(self) -> List[Tuple[str, Any]]:
         holders = [(REQUEST_OBJECT, self.request)]

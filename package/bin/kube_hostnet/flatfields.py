@@ -10,16 +10,15 @@ from typing import Any, Dict, List, Mapping, Optional
 from kube_hostnet import identity, podspec
 from kube_hostnet.annotation import LAST_APPLIED, LastApplied, read_text
 from kube_hostnet.evidence import annotation_mismatch, join_reasons
-from kube_hostnet.podspec import HOST_NETWORK, SpecPath, dotted
+from kube_hostnet.podspec import CONTAINER_LISTS, HOST_NETWORK, SpecPath, dotted
 from kube_hostnet.scope import MISSING, decide
-from kube_hostnet.verdict import FALSE, FIELDS, REQUEST_OBJECT, RESPONSE_OBJECT, TRUE, UNKNOWN, Verdict
+from kube_hostnet.verdict import FALSE, FIELDS, NONE, REQUEST_OBJECT, RESPONSE_OBJECT, TRUE, UNKNOWN, Verdict
 
 FIELDS_NOTE = (
     'verdict from extracted fields, no event text (they cannot tell JSON true from the string "true")'
 )
 
 _OBJECTS = (RESPONSE_OBJECT, REQUEST_OBJECT)
-_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
 class _Multivalue(Exception):
@@ -85,7 +84,7 @@ def _judge(fields: _Fields) -> Verdict:
     hostnet, spec_path = decided if decided else (UNKNOWN, "")
     mismatch = annotation_mismatch(object_value, applied)
     if hostnet != TRUE:  # the object is only described when it carries host networking
-        return Verdict(hostnet, FIELDS if decided else "none", join_reasons(reasons), mismatch)
+        return Verdict(hostnet, FIELDS if decided else NONE, join_reasons(reasons), mismatch)
     object_ref = {"name": fields.text("objectRef.name"), "namespace": fields.text("objectRef.namespace")}
     namespaces = [{"metadata": {"namespace": fields.text(f"{obj}.metadata.namespace")}} for obj in _OBJECTS]
     obj = _logged_object(fields)
@@ -156,7 +155,7 @@ def _spec_from_fields(fields: _Fields, path: SpecPath) -> Optional[Dict[str, Any
         spec_path = f"{obj}.{dotted(path)}"
         spec = {
             name: [{"image": image} for image in fields.values(f"{spec_path}.{name}{{}}.image")]
-            for name in _CONTAINER_LISTS
+            for name in CONTAINER_LISTS
         }
         if any(spec.values()):
             return spec

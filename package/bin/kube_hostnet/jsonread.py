@@ -11,7 +11,7 @@ The tolerant parser exists for two kinds of text json.loads cannot read:
 
 import json
 import re
-from typing import Any, Dict, List, NamedTuple, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet.limits import KIB, MAX_EVENT_CHARS, MAX_TOLERANT_CHARS, MAX_TOLERANT_DEPTH, MIB
 
@@ -48,22 +48,45 @@ def is_partial(value: Any) -> bool:
     return isinstance(value, (PartialDict, PartialList))
 
 
-def parse(text: str) -> Parsed:
-    """Parses one JSON text within the engine's bounds; never raises for any str."""
+def parse(text: str, object_only: bool = False) -> Parsed:
+    """Parses one JSON text within the engine's bounds; never raises for any str.
+
+    object_only: only a JSON object is of use, so text that json.loads rejects and that does not begin
+    with '{' is not handed to the (slow) tolerant parser.
+    """
     if len(text) > MAX_EVENT_CHARS:
         return Parsed(error=f"{len(text)} chars is above the {MAX_EVENT_CHARS // MIB} MiB bound; not parsed")
-    try:
-        return Parsed(json.loads(text))
-    except RecursionError:
-        why = "nested too deeply for json.loads"
-    except ValueError as exc:  # JSONDecodeError, and int() refusing a number of more than 4300 digits
-        why = f"not valid JSON ({exc})"
+    loaded = _loads(text)
+    if not loaded.error:
+        return loaded
+    if object_only and not text.startswith("{", _WHITESPACE.match(text).end()):  # type: ignore[union-attr]
+        return Parsed(error=f"{loaded.error}; not a JSON object")
     if len(text) > MAX_TOLERANT_CHARS:
         return Parsed(
-            error=f"{why}; {len(text)} chars is above the {MAX_TOLERANT_CHARS // KIB} KiB bound "
+            error=f"{loaded.error}; {len(text)} chars is above the {MAX_TOLERANT_CHARS // KIB} KiB bound "
             "of the tolerant parser"
         )
     return parse_tolerant(text)
+
+
+def _loads(text: str, parse_int: Optional[Callable[[str], Any]] = None) -> Parsed:
+    try:
+        return Parsed(json.loads(text, parse_int=parse_int))
+    except RecursionError:
+        return Parsed(error="nested too deeply for json.loads")
+    except ValueError as exc:
+        if parse_int is None and not isinstance(exc, json.JSONDecodeError):
+            # int() refused a number of more than 4300 digits: valid JSON all the same. The hook costs a
+            # call per integer, so only such text pays for it.
+            return _loads(text, _int_or_float)
+        return Parsed(error=f"not valid JSON ({exc})")
+
+
+def _int_or_float(digits: str) -> Any:
+    try:
+        return int(digits)
+    except ValueError:  # the value of such a number never matters to the engine, only that it is one
+        return float(digits)
 
 
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
@@ -119,10 +142,7 @@ def _read_scalar(text: str, pos: int) -> Tuple[Any, int]:
     token = match.group()
     if "." in token or "e" in token or "E" in token:
         return float(token), match.end()
-    try:
-        return int(token), match.end()
-    except ValueError:  # more digits than int() accepts; the value never matters to the engine
-        return float(token), match.end()
+    return _int_or_float(token), match.end()
 
 
 def _skip_container(text: str, pos: int) -> int:

@@ -8,10 +8,13 @@ letter there is literal in the event text or spelled by an escape whose characte
 are themselves literal (then the event text holds `\\u`) or escaped (then it holds a `\\u` escape too). JSON
 Patch pointer escapes (`~0`, `~1`) give `~` and `/`, never letters.
 
+The same holds for every JSON text inside an event string, e.g. the mutating webhook records in the
+event's `annotations` (kube_hostnet.webhooks), whose JSON Patch paths are decoded a second time.
+
 Hence: when `may_name_host_network(text)` is false, no key or string the engine decodes (event, patch,
-annotation) is or contains `hostNetwork`. The escapes Go's encoder writes for HTML safety (`&`, `<`, `>`,
-U+2028, U+2029) are let through: they give none of the characters above, and the API server writes them
-often (`&` in every request URI with two query parameters).
+annotation, webhook patch) is or contains `hostNetwork`. The escapes Go's encoder writes for HTML safety
+(`&`, `<`, `>`, U+2028, U+2029) are let through: they give none of the characters above, and the API
+server writes them often (`&` in every request URI with two query parameters).
 """
 
 import re

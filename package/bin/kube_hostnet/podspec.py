@@ -40,7 +40,7 @@ KIND_OF_RESOURCE = {
     "podtemplates": "PodTemplate",
 }
 
-_CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
+CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
 
 
 def pod_spec_path(api_group: str, resource: str) -> Optional[SpecPath]:
@@ -96,7 +96,7 @@ def images(spec: Optional[Dict[str, Any]]) -> Tuple[str, ...]:
     found: List[str] = []
     if spec is None:
         return ()
-    for list_name in _CONTAINER_LISTS:
+    for list_name in CONTAINER_LISTS:
         containers = spec.get(list_name)
         if not isinstance(containers, list):
             continue

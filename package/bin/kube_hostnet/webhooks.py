@@ -1,0 +1,90 @@
+"""Mutating admission webhooks: the changes they made after the request, as the API server logs them.
+
+requestObject is the object before mutating admission. The API server records each webhook it called in
+the event's annotations, keyed by `round_<r>_index_<i>` (the order they ran in):
+- `mutation.webhook.admission.k8s.io/...`: JSON text `{"configuration", "webhook", "mutated": bool}`, at
+  every level;
+- `patch.webhook.admission.k8s.io/...`: JSON text `{"configuration", "webhook", "patch": [JSON Patch
+  operations], "patchType": "JSONPatch"}`, at level Request and above.
+"""
+
+import re
+from typing import Any, Dict, List, NamedTuple, Tuple
+
+from kube_hostnet import jsonread
+from kube_hostnet.jsonread import PartialDict
+from kube_hostnet.patches import UNTOUCHED, read_json_patch
+from kube_hostnet.podspec import SpecPath
+
+_PATCH = "patch.webhook.admission.k8s.io/"
+_MUTATION = "mutation.webhook.admission.k8s.io/"
+_ORDER = re.compile(r"round_([0-9]{1,9})_index_([0-9]{1,9})\Z")
+_JSON_PATCH = "JSONPatch"
+_UNNAMED = "(unnamed)"
+CUT_ANNOTATIONS = "(cut from the event)"
+
+
+class WebhookRead(NamedTuple):
+    hostnet: str  # from the last webhook patch that touches hostNetwork; UNTOUCHED when none does
+    webhook: str = ""  # the webhook of that patch
+    reason: str = ""
+    # A webhook that changed the object after that patch (or at all, when none touches hostNetwork) without
+    # a readable patch in the log; CUT_ANNOTATIONS when the event was cut inside its annotations.
+    unlogged: str = ""
+
+
+def read_webhooks(annotations: Any, path: SpecPath) -> WebhookRead:
+    """What the logged webhook changes do to hostNetwork at path, in the order the webhooks ran."""
+    if not isinstance(annotations, dict):
+        return WebhookRead(UNTOUCHED)
+    read = WebhookRead(UNTOUCHED)
+    for _order, records in _records_in_order(annotations):
+        patch_text = records.get(_PATCH)
+        if patch_text is not None:
+            name, operations = _logged_patch(patch_text)
+            if operations is None:
+                read = read._replace(unlogged=name)
+                continue
+            patched = read_json_patch(operations, path)
+            if patched.hostnet != UNTOUCHED:
+                read = WebhookRead(patched.hostnet, name, patched.reason)
+            continue
+        mutation = _record(records.get(_MUTATION))
+        if mutation is None or mutation.get("mutated") is not False:
+            read = read._replace(unlogged=_name(mutation))
+    if isinstance(annotations, PartialDict):
+        read = read._replace(unlogged=CUT_ANNOTATIONS)
+    return read
+
+
+def _records_in_order(annotations: Dict[str, Any]) -> List[Tuple[Tuple[int, int], Dict[str, Any]]]:
+    by_order: Dict[Tuple[int, int], Dict[str, Any]] = {}
+    for key, value in annotations.items():
+        for prefix in (_PATCH, _MUTATION):
+            match = _ORDER.match(key, len(prefix)) if key.startswith(prefix) else None
+            if match:
+                order = (int(match.group(1)), int(match.group(2)))
+                by_order.setdefault(order, {})[prefix] = value
+    return sorted(by_order.items())
+
+
+def _record(text: Any) -> Any:
+    """The parsed JSON object of one annotation value, None when it is not one complete object."""
+    if not isinstance(text, str):
+        return None
+    parsed = jsonread.parse(text)
+    return parsed.value if not parsed.error and not parsed.cut and isinstance(parsed.value, dict) else None
+
+
+def _name(record: Any) -> str:
+    webhook = record.get("webhook") if isinstance(record, dict) else None
+    return webhook if isinstance(webhook, str) and webhook else _UNNAMED
+
+
+def _logged_patch(text: Any) -> Tuple[str, Any]:
+    """The webhook's name and its JSON Patch operations (None when the record cannot be read)."""
+    record = _record(text)
+    operations = record.get("patch") if record is not None else None
+    if not isinstance(operations, list) or record.get("patchType") != _JSON_PATCH:
+        return _name(record), None
+    return _name(record), operations
