@@ -121,7 +121,9 @@ def test_the_generated_texts_take_the_early_exit_often() -> None:
     # Without this the property above could pass while never exercising the exit.
     examples: List[str] = []
 
-    @settings(max_examples=40, deadline=None)
+    # derandomize: the share is a property of the generator, so it is measured on the same 100 examples
+    # every run instead of 40 random ones that sat at the threshold in 2 of 340 runs.
+    @settings(max_examples=100, deadline=None, derandomize=True)
     @given(texts())
     def collect(raw: str) -> None:
         examples.append(raw)
