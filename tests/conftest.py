@@ -7,10 +7,12 @@ exercised. Build with `make package OUT=<dir>` and point HOSTNET_APP_DIR / HOSTN
 import glob
 import gzip
 import os
+import subprocess
 from pathlib import Path
 from typing import Callable, Dict
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
 K8S_AUDIT = FIXTURES / "k8s-audit"
@@ -19,10 +21,26 @@ COMMAND = "hostnetcheck"
 # Splunk 9.3-10.1 run add-on Python under 3.9, 10.2+ under 3.13: the command must work under both.
 INTERPRETERS = {"3.9": "PY39", "3.13": "PY313"}
 
+# A loaded 2-core CI machine can take longer than hypothesis's 200 ms per example: a deadline there is flaky,
+# and nothing in this suite may depend on timing.
+settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("suite")
+
 
 def _pyenv_default(version: str) -> str:
     found = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{version}.*/bin/python{version}")))
     return found[-1] if found else ""
+
+
+def _version_of(python: str) -> str:
+    """`major.minor` of an interpreter, as it reports it itself (a path or a wrong PY39= can lie)."""
+    result = subprocess.run(
+        [python, "-c", "import sys; print(sys.version_info[:2])"], capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(f"{python} does not run: {result.stderr.strip()}")
+    major, minor = result.stdout.strip().strip("()").split(", ")
+    return f"{major}.{minor}"
 
 
 def _built(variable: str, what: str) -> Path:
@@ -64,6 +82,9 @@ def interpreters() -> Dict[str, str]:
         path = os.environ.get(variable) or _pyenv_default(version)
         if not path or not os.access(path, os.X_OK):
             pytest.fail(f"no Python {version}: set {variable} to Splunk's Python {version} interpreter")
+        actual = _version_of(path)
+        if actual != version:
+            pytest.fail(f"{variable}={path} is Python {actual}, not {version}: use Splunk's {version}")
         found[version] = path
     return found
 

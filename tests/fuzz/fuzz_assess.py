@@ -4,7 +4,8 @@
 
 Without CORPUS_DIR it starts from a temporary copy of the real audit events of tests/fixtures/k8s-audit.
 
-`make fuzz` runs it for 600 s; tests/fuzz/test_fuzz_assess.py runs it for a short time in `make test`.
+`make fuzz` runs it for 600 s on fuzz-corpus/; tests/fuzz/test_fuzz_assess.py runs a fixed number of inputs
+with a fixed seed in `make test`.
 Each input is used twice:
 1. as event text (decoded as the SDK decodes a chunk: invalid UTF-8 becomes U+FFFD), with the record a
    search would hand over for it: every invariant of verdict_checks, and a clear negative (audit_damage)

@@ -1,6 +1,7 @@
 """The command's options (field=, loglevel=) and its log file, through the built command."""
 
 import configparser
+import shutil
 from pathlib import Path
 from typing import List, Tuple
 
@@ -69,3 +70,18 @@ def test_default_level_from_the_app_conf_writes_no_debug_lines(
     log = _run_with_splunk_home(command_script, python, tmp_path, [])
 
     assert not any(" DEBUG " in line for line in log.splitlines()), log
+
+
+def test_level_saved_in_the_app_local_conf_is_used_without_loglevel(
+    python: str, tmp_path: Path, app_dir: Path
+) -> None:
+    app_copy = tmp_path / "etc" / "apps" / app_dir.name
+    shutil.copytree(app_dir, app_copy, symlinks=True)
+    (app_copy / "local").mkdir(exist_ok=True)
+    (app_copy / "local" / "ta_kubernetes_hostnet_settings.conf").write_text(
+        "[logging]\nloglevel = DEBUG\n", encoding="utf-8"
+    )
+
+    log = _run_with_splunk_home(str(app_copy / "bin" / "hostnetcheck.py"), python, tmp_path, [])
+
+    assert any(" DEBUG " in line for line in log.splitlines()), log

@@ -1,7 +1,7 @@
 """Real audit events (Falco's minikube traces), shaped as Splunk presents them, through the built command.
 
-The expected verdicts follow docs/design.md. Until the detection engine replaces its stub (every event
-`unknown`), these tests fail: that is the point of writing them first.
+The expected verdicts follow docs/design.md, one per real event, each with why; a stub that answered
+`unknown` for every event would fail them.
 """
 
 import json

@@ -183,8 +183,3 @@ def splunk_record(
             # Splunk's own fields win over an event key of the same name.
             record.setdefault(name, value)
     return record
-
-
-def record_from_event(event: Mapping[str, Any], **metadata: str) -> Dict[str, Value]:
-    """`splunk_record` for an event held as a dict (its `_raw` is `event_text(event)`)."""
-    return splunk_record(event_text(event), **metadata)
