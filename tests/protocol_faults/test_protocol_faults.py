@@ -6,7 +6,7 @@ a blank line, bytes that are not UTF-8) are made by editing those bytes.
 """
 
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Sequence
+from typing import Callable, Dict, Iterator, Sequence
 
 import pytest
 
@@ -40,10 +40,6 @@ def _run(script: str, python: str, frames: Sequence[bytes]) -> scp.Collected:
     return scp.CommandRun(script, python, requests).collect()
 
 
-def _errors(run: scp.Collected) -> List[str]:
-    return [text for level, text in run.messages if level in ("ERROR", "FATAL")]
-
-
 def _judged(records: Sequence[scp.Record]) -> bool:
     return all(set(FIELD_NAMES) <= set(record) for record in records)
 
@@ -55,7 +51,7 @@ def test_empty_chunk_between_chunks_is_answered_empty(command_script: str, pytho
     run = _run(command_script, python, frames)
 
     assert run.returncode == 0, run.stderr
-    assert _errors(run) == []
+    assert run.errors == []
     assert [len(reply.records()) for reply in run.replies] == [1, 0, 1, 0]
     assert [reply.records()[0]["hostnet"] for reply in (run.replies[0], run.replies[2])] == ["true", "true"]
 
@@ -97,7 +93,7 @@ def test_field_above_the_sdk_csv_limit_is_judged_and_loses_no_other_event(
     run = _run(command_script, python, [_execute([hostnet_pod, too_big]), _execute([], finished=True)])
 
     assert run.returncode == 0, run.stderr
-    assert _errors(run) == []
+    assert run.errors == []
     pod, big = run.replies[0].records()
     assert pod["hostnet"] == "true"
     assert big["_raw"] == too_big["_raw"]
@@ -134,7 +130,7 @@ def test_stream_ending_mid_chunk_is_processed_as_if_complete(
     run = _run(command_script, python, [frame[:-cut_from_end]])
 
     assert run.returncode == 0, run.stderr
-    assert _errors(run) == []
+    assert run.errors == []
     assert [reply.finished for reply in run.replies] == [False]
     received = run.replies[0].records()
     assert len(received) == len(records) and _judged(received)
@@ -171,7 +167,7 @@ def test_nul_in_a_field_fails_the_chunk_under_39_only(
 
     if python == interpreters["3.9"]:
         assert run.returncode == 1
-        assert any("line contains NUL" in text for text in _errors(run))
+        assert any("line contains NUL" in text for text in run.errors)
         assert [reply.records() for reply in run.replies] == [[]]
     else:
         assert run.returncode == 0, run.stderr
@@ -196,7 +192,7 @@ def test_hostile_event_is_unknown_and_the_next_event_is_judged(
     run = _run(command_script, python, [_execute(records), _execute([], finished=True)])
 
     assert run.returncode == 0, run.stderr
-    assert _errors(run) == []
+    assert run.errors == []
     first, second = run.replies[0].records()
     assert first["hostnet"] == "unknown" and first["hostnet_error"]
     assert "internal error" not in first["hostnet_error"]

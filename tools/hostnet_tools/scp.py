@@ -471,6 +471,11 @@ class Collected(NamedTuple):
     def messages(self) -> List[Tuple[str, str]]:
         return [message for chunk in [self.getinfo, *self.replies] for message in chunk.messages]
 
+    @property
+    def errors(self) -> List[str]:
+        """The texts of the ERROR and FATAL messages: what fails a search in the Job Inspector."""
+        return [text for level, text in self.messages if level in ("ERROR", "FATAL")]
+
 
 class CommandRun:
     """One run of a search command process, driven lock-step like splunkd.
