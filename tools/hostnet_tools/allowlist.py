@@ -11,6 +11,8 @@ import os
 import re
 from typing import List, NamedTuple, Optional, Sequence
 
+from hostnet_tools.seed_wildcard import spl_wildcard
+
 ALLOWLIST_CSV = os.path.join("lookups", "kubernetes_hostnet_known_infrastructure.csv")
 
 # The regular expressions of the macro, exactly as they appear in its eval expressions.
@@ -49,8 +51,7 @@ def load_allowlist(app_dir: str) -> List[AllowlistRow]:
 
 def splunk_wildcard(pattern: str, value: str) -> bool:
     """A lookup WILDCARD match: * is any run of characters, everything else literal, case-sensitive."""
-    regex = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.fullmatch(regex, value, re.S) is not None
+    return spl_wildcard(pattern, case_sensitive=True).fullmatch(value) is not None
 
 
 def image_regex(patterns: Sequence[str]) -> Optional[str]:

@@ -32,10 +32,15 @@ SEED_TERMS = (
 )
 
 
-def spl_wildcard(pattern: str) -> Pattern[str]:
-    """A `field=value` term's value as SPL matches it: whole value, `*` any run, case-insensitive."""
+def spl_wildcard(pattern: str, *, case_sensitive: bool = False) -> Pattern[str]:
+    """A wildcard value as Splunk matches it (use `fullmatch`): `*` any run, everything else literal.
+
+    A search's `field=value` term is case-insensitive; a lookup's WILDCARD match is case-sensitive unless
+    its `case_sensitive_match` is off.
+    """
     literal_parts = (re.escape(part) for part in pattern.split("*"))
-    return re.compile(".*".join(literal_parts), re.IGNORECASE | re.DOTALL)
+    flags = re.DOTALL if case_sensitive else re.IGNORECASE | re.DOTALL
+    return re.compile(".*".join(literal_parts), flags)
 
 
 _COMPILED = tuple((field, tuple(spl_wildcard(value) for value in values)) for field, values in SEED_TERMS)
