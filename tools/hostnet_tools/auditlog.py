@@ -261,13 +261,17 @@ def _array_items(buffer: _Buffer) -> Iterator[Any]:
         return
     while True:
         yield buffer.value()
-        separator = buffer.skip_whitespace()
-        buffer.pos += 1
-        if separator == "]":
+        if _at_close(buffer, "]"):
             return
-        if separator != ",":
-            buffer.pos -= 1
-            raise _Malformed(separator)
+
+
+def _at_close(buffer: _Buffer, closer: str) -> bool:
+    """After a member: True at the container's closer, False after a comma; past either way."""
+    separator = buffer.skip_whitespace()
+    if separator not in (closer, ","):
+        raise _Malformed(separator)
+    buffer.pos += 1
+    return separator == closer
 
 
 def _object_items(buffer: _Buffer) -> Iterator[Any]:
@@ -289,12 +293,7 @@ def _object_items(buffer: _Buffer) -> Iterator[Any]:
             streamed = True
         else:
             members[key] = buffer.value()
-        separator = buffer.skip_whitespace()
-        buffer.pos += 1
-        if separator == "}":
+        if _at_close(buffer, "}"):
             break
-        if separator != ",":
-            buffer.pos -= 1
-            raise _Malformed(separator)
     if not streamed:
         yield members
