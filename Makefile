@@ -48,7 +48,7 @@ $(VENV)/.installed: requirements-dev.txt
 venv: $(VENV)/.installed
 
 # ucc-gen rewrites the globalConfig it is given, so it gets a copy.
-$(BUILT)/default/app.conf: $(VENV)/.installed $(SOURCES)
+$(BUILT)/default/app.conf: $(VENV)/.installed $(SOURCES) tools/strip_vendored.py
 	rm -rf $(BUILT) $(OUT)/build/globalConfig.json
 	mkdir -p $(OUT)/build $(OUT)/output
 	cp globalConfig.json $(OUT)/build/globalConfig.json
