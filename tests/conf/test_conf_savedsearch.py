@@ -10,7 +10,7 @@ from spl_check import check, expand, field_flow, first_stage_index, macro_calls
 from splunk_conf import is_true
 
 from kube_hostnet import FIELD_NAMES
-from kube_hostnet.podspec import POD_SPEC_PATHS
+from kube_hostnet.resources import POD_SPEC_PATHS
 from kube_hostnet.scope import WRITE_VERBS
 
 pytestmark = pytest.mark.package

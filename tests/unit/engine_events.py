@@ -27,7 +27,6 @@ SPEC_PATHS = {
     ("apps", "replicasets"): ("spec", "template", "spec"),
     ("extensions", "deployments"): ("spec", "template", "spec"),
     ("extensions", "daemonsets"): ("spec", "template", "spec"),
-    ("extensions", "statefulsets"): ("spec", "template", "spec"),
     ("extensions", "replicasets"): ("spec", "template", "spec"),
     ("batch", "jobs"): ("spec", "template", "spec"),
     ("batch", "cronjobs"): ("spec", "jobTemplate", "spec", "template", "spec"),

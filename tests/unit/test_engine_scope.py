@@ -23,6 +23,7 @@ def test_host_network_at_the_pod_spec_path_of_each_workload_resource(group: str,
         ("apps", "jobs"),
         ("", "cronjobs"),
         ("apps", "podtemplates"),
+        ("extensions", "statefulsets"),  # extensions never served StatefulSets
     ],
 )
 def test_a_resource_name_in_another_api_group_is_out_of_scope(group: str, resource: str) -> None:

@@ -3,7 +3,8 @@
 from typing import Any, Dict, NamedTuple, Optional
 
 from kube_hostnet import jsonread
-from kube_hostnet.podspec import HOST_NETWORK, SpecPath, dotted, read_object
+from kube_hostnet.podspec import HOST_NETWORK, dotted, read_object
+from kube_hostnet.resources import SpecPath
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"

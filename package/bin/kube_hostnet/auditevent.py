@@ -7,7 +7,8 @@ from kube_hostnet.annotation import LastApplied, annotation_text, read_last_appl
 from kube_hostnet.evidence import annotation_mismatch, join_reasons
 from kube_hostnet.jsonread import PartialDict, is_partial
 from kube_hostnet.patches import UNTOUCHED, read_patch
-from kube_hostnet.podspec import SpecPath, dotted, read_object
+from kube_hostnet.podspec import dotted, read_object
+from kube_hostnet.resources import SpecPath
 from kube_hostnet.scope import MISSING, decide
 from kube_hostnet.verdict import (
     FALSE,

@@ -10,7 +10,8 @@ from typing import Any, Dict, List, Mapping, Optional
 from kube_hostnet import identity, podspec
 from kube_hostnet.annotation import LAST_APPLIED, LastApplied, read_text
 from kube_hostnet.evidence import annotation_mismatch, join_reasons
-from kube_hostnet.podspec import CONTAINER_LISTS, HOST_NETWORK, SpecPath, dotted
+from kube_hostnet.podspec import CONTAINER_LISTS, HOST_NETWORK, dotted
+from kube_hostnet.resources import SpecPath
 from kube_hostnet.scope import MISSING, decide
 from kube_hostnet.verdict import FALSE, FIELDS, NONE, REQUEST_OBJECT, RESPONSE_OBJECT, TRUE, UNKNOWN, Verdict
 

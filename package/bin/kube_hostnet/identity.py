@@ -2,7 +2,7 @@
 
 from typing import Any, Iterable, Optional, Sequence
 
-from kube_hostnet.podspec import KIND_OF_RESOURCE
+from kube_hostnet.resources import KIND_OF_RESOURCE
 from kube_hostnet.safetext import clean
 
 

@@ -8,7 +8,8 @@ the patch alone cannot tell: UNTOUCHED.
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet.jsonread import PartialDict, PartialList
-from kube_hostnet.podspec import HOST_NETWORK, SpecPath, dotted
+from kube_hostnet.podspec import HOST_NETWORK, dotted
+from kube_hostnet.resources import SpecPath
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
 
 UNTOUCHED = "untouched"

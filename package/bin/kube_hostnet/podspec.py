@@ -1,50 +1,16 @@
-"""Where each Kubernetes resource keeps its pod spec, and what a pod spec says."""
+"""What a pod spec says: hostNetwork and the images (where each resource keeps it: kube_hostnet.resources)."""
 
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.limits import MAX_IMAGES
+from kube_hostnet.resources import SpecPath
 from kube_hostnet.safetext import clean
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
 
 HOST_NETWORK = "hostNetwork"
 
-SpecPath = Tuple[str, ...]
-
-_TEMPLATE = ("spec", "template", "spec")
-_WORKLOAD_GROUPS = ("apps", "extensions")
-
-# (objectRef.apiGroup, objectRef.resource) -> the keys leading from the object to its pod spec.
-# The core group is "" (objectRef omits apiGroup for it).
-POD_SPEC_PATHS: Dict[Tuple[str, str], SpecPath] = {
-    ("", "pods"): ("spec",),
-    ("", "replicationcontrollers"): _TEMPLATE,
-    ("", "podtemplates"): ("template", "spec"),
-    ("batch", "jobs"): _TEMPLATE,
-    ("batch", "cronjobs"): ("spec", "jobTemplate", "spec", "template", "spec"),
-}
-for _group in _WORKLOAD_GROUPS:
-    for _resource in ("deployments", "daemonsets", "statefulsets", "replicasets"):
-        POD_SPEC_PATHS[(_group, _resource)] = _TEMPLATE
-
-# The kind of each resource's objects, for naming a workload when the event carries no object.
-KIND_OF_RESOURCE = {
-    "pods": "Pod",
-    "deployments": "Deployment",
-    "daemonsets": "DaemonSet",
-    "statefulsets": "StatefulSet",
-    "replicasets": "ReplicaSet",
-    "replicationcontrollers": "ReplicationController",
-    "jobs": "Job",
-    "cronjobs": "CronJob",
-    "podtemplates": "PodTemplate",
-}
-
 CONTAINER_LISTS = ("containers", "initContainers", "ephemeralContainers")
-
-
-def pod_spec_path(api_group: str, resource: str) -> Optional[SpecPath]:
-    return POD_SPEC_PATHS.get((api_group, resource))
 
 
 def dotted(path: SpecPath) -> str:

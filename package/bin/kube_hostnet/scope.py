@@ -2,7 +2,7 @@
 
 from typing import Any, NamedTuple, Optional
 
-from kube_hostnet.podspec import POD_SPEC_PATHS, SpecPath, pod_spec_path
+from kube_hostnet.resources import POD_SPEC_PATHS, SpecPath, pod_spec_path
 from kube_hostnet.verdict import FALSE, UNKNOWN
 
 WRITE_VERBS = frozenset(("create", "update", "patch"))

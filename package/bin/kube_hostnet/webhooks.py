@@ -14,7 +14,7 @@ from typing import Any, Dict, List, NamedTuple, Tuple
 from kube_hostnet import jsonread
 from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.patches import UNTOUCHED, read_json_patch
-from kube_hostnet.podspec import SpecPath
+from kube_hostnet.resources import SpecPath
 
 _PATCH = "patch.webhook.admission.k8s.io/"
 _MUTATION = "mutation.webhook.admission.k8s.io/"
