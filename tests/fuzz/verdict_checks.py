@@ -7,10 +7,28 @@ same failures.
 from typing import Any, Mapping
 
 from kube_hostnet import FIELD_NAMES, Verdict
-from kube_hostnet.limits import MAX_IMAGES, MAX_OUTPUT_CHARS
+from kube_hostnet.limits import MAX_DESCRIBED_VALUES, MAX_IMAGES, MAX_OUTPUT_CHARS
 
 HOSTNET_VALUES = ("true", "false", "unknown")
 EVIDENCE_VALUES = ("responseObject", "requestObject", "patch", "last_applied", "fields", "none")
+# Written out here, not taken from the engine, so a code the engine invents is caught.
+GAP_VALUES = (
+    "no_body",
+    "patch_effect_unlogged",
+    "webhook_patch_unlogged",
+    "cut",
+    "oversized",
+    "not_json",
+    "backend_truncated",
+    "unreadable",
+    "not_audit",
+)
+# Multivalue output fields and the most values each may hold.
+MULTIVALUE_FIELDS = {
+    "hostnet_images": MAX_IMAGES,
+    "hostnet_req_groups": MAX_DESCRIBED_VALUES,
+    "hostnet_req_src_ip": MAX_DESCRIBED_VALUES,
+}
 # Copied from the event, so bounded by MAX_OUTPUT_CHARS; hostnet_error is the engine's own text.
 EVENT_STRINGS = ("hostnet_spec_path", "hostnet_namespace", "hostnet_workload")
 
@@ -29,18 +47,23 @@ def check_verdict(verdict: Any) -> None:
     assert fields["hostnet"] in HOSTNET_VALUES, f"hostnet={fields['hostnet']!r}"
     assert fields["hostnet_evidence"] in EVIDENCE_VALUES, f"hostnet_evidence={fields['hostnet_evidence']!r}"
     assert fields["hostnet_annotation_mismatch"] in ("true", "false")
+    if fields["hostnet"] == "unknown":  # every unknown says why, and what kind of blind spot it is
+        assert fields["hostnet_error"], "an unknown verdict without a reason"
+        assert fields["hostnet_gap"] in GAP_VALUES, f"hostnet_gap={fields['hostnet_gap']!r}"
+    else:
+        assert fields["hostnet_gap"] == "", f"a decided verdict with hostnet_gap={fields['hostnet_gap']!r}"
     for name, value in fields.items():
-        if name == "hostnet_images":
-            assert isinstance(value, list), f"hostnet_images is {type(value).__name__}, not a list"
-            assert len(value) <= MAX_IMAGES, f"{len(value)} images, above MAX_IMAGES={MAX_IMAGES}"
-            for image in value:
-                assert isinstance(image, str), f"an image is {type(image).__name__}"
-                assert len(image) <= MAX_OUTPUT_CHARS, f"an image of {len(image)} chars"
-                _valid_utf8(name, image)
+        if name in MULTIVALUE_FIELDS:
+            assert isinstance(value, list), f"{name} is {type(value).__name__}, not a list"
+            assert len(value) <= MULTIVALUE_FIELDS[name], f"{name} has {len(value)} values"
+            for item in value:
+                assert isinstance(item, str), f"a value of {name} is {type(item).__name__}"
+                assert len(item) <= MAX_OUTPUT_CHARS, f"a value of {name} of {len(item)} chars"
+                _valid_utf8(name, item)
             continue
         assert isinstance(value, str), f"{name} is {type(value).__name__}, not str"
         _valid_utf8(name, value)
-        if name in EVENT_STRINGS:
+        if name in EVENT_STRINGS or name.startswith("hostnet_req_"):
             assert len(value) <= MAX_OUTPUT_CHARS, f"{name} has {len(value)} chars"
 
 

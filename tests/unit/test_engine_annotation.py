@@ -18,18 +18,32 @@ def apply_patch(annotation: str, resource: str = "pods", code: int = 200) -> dic
     return event(resource, "patch", group=group, level="Request", request=body, code=code)
 
 
-def test_annotation_with_host_network_true_decides_an_untouching_patch() -> None:
-    verdict = judge(apply_patch(applied(spec(True))))
+def cut_create(annotation: object, resource: str = "pods") -> str:
+    """A kubectl apply create at level Request that Splunk cut after the annotation, before the spec: the
+    object says nothing about hostNetwork, so the annotation is the evidence left."""
+    group = None if resource == "pods" else "apps"
+    body = obj(resource, spec())
+    body["metadata"]["annotations"] = {LAST_APPLIED: annotation}
+    raw = json.dumps(event(resource, group=group, level="Request", request=body))
+    return raw[: raw.index('"spec": {', raw.index('"requestObject"'))]
+
+
+def test_annotation_with_host_network_true_decides_an_object_cut_before_its_spec() -> None:
+    verdict = judge(cut_create(applied(spec(True))))
     assert (verdict.hostnet, verdict.evidence) == ("true", "last_applied")
     assert verdict.spec_path == f"requestObject.metadata.annotations[{LAST_APPLIED}].spec"
 
 
-def test_annotation_with_an_explicit_false_decides_an_untouching_patch() -> None:
-    assert judge(apply_patch(applied(spec(False)))).hostnet == "false"
+@pytest.mark.parametrize("annotated", [True, False])
+def test_the_annotation_of_a_patch_body_decides_nothing(annotated: bool) -> None:
+    # A client can write any annotation into a patch that does not touch the spec at all.
+    verdict = judge(apply_patch(applied(spec(annotated))))
+    assert (verdict.hostnet, verdict.evidence) == ("unknown", "none")
+    assert "the last-applied annotation of a patch describes no object" in verdict.error
 
 
 def test_annotation_without_the_key_proves_nothing_about_the_live_object() -> None:
-    verdict = judge(apply_patch(applied(spec())))
+    verdict = judge(cut_create(applied(spec())))
     assert verdict.hostnet == "unknown"
     assert "does not set hostNetwork" in verdict.error
 
@@ -43,11 +57,11 @@ def test_annotation_without_the_key_proves_nothing_about_the_live_object() -> No
     ],
 )
 def test_annotation_is_read_as_json(annotation: str) -> None:
-    assert judge(apply_patch(annotation)).hostnet == "true"
+    assert judge(cut_create(annotation)).hostnet == "true"
 
 
 def test_a_double_escaped_key_in_the_raw_event_decodes() -> None:
-    raw = json.dumps(apply_patch('{"spec":{"hostNetwork":true}}'))
+    raw = cut_create('{"spec":{"hostNetwork":true}}')
     raw = raw.replace("hostNetwork", "host\\\\u004eetwork")  # \\u004e in the event = \u004e in the annotation
     assert "hostNetwork" not in raw
     assert judge(raw).hostnet == "true"
@@ -65,13 +79,13 @@ def test_a_double_escaped_key_in_the_raw_event_decodes() -> None:
     ],
 )
 def test_annotation_text_that_is_not_the_pod_spec_key_does_not_count(annotation: str) -> None:
-    assert judge(apply_patch(annotation)).hostnet != "true"
+    assert judge(cut_create(annotation)).hostnet != "true"
 
 
 def test_annotation_is_read_at_the_resources_pod_spec_path() -> None:
-    assert judge(apply_patch(applied(spec(True), "deployments"), "deployments")).hostnet == "true"
+    assert judge(cut_create(applied(spec(True), "deployments"), "deployments")).hostnet == "true"
     pod_level = json.dumps({"kind": "Deployment", "spec": {"hostNetwork": True}})
-    assert judge(apply_patch(pod_level, "deployments")).hostnet == "unknown"
+    assert judge(cut_create(pod_level, "deployments")).hostnet == "unknown"
 
 
 @pytest.mark.parametrize(
@@ -83,15 +97,13 @@ def test_annotation_is_read_at_the_resources_pod_spec_path() -> None:
     ],
 )
 def test_an_unreadable_annotation_is_unknown_and_does_not_raise(annotation: str, reason: str) -> None:
-    verdict = judge(apply_patch(annotation))
+    verdict = judge(cut_create(annotation))
     assert verdict.hostnet == "unknown"
     assert reason in verdict.error
 
 
 def test_an_annotation_that_is_not_a_string_is_unknown() -> None:
-    ev = apply_patch("{}")
-    ev["requestObject"]["metadata"]["annotations"][LAST_APPLIED] = {"spec": {"hostNetwork": True}}
-    verdict = judge(ev)
+    verdict = judge(cut_create({"spec": {"hostNetwork": True}}))
     assert verdict.hostnet == "unknown"
     assert "not a string" in verdict.error
 

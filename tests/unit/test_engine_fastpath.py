@@ -168,6 +168,13 @@ def test_an_annotation_is_not_parsed_when_the_object_decides_and_the_text_cannot
 
 # --- evasions: every way of writing hostNetwork without its letters reaches the full reading ---------------
 
+def created_and_cut_before_its_spec(annotation: str) -> str:
+    """A pod create cut at TRUNCATE before its spec: the last-applied annotation is the evidence left."""
+    body = obj(pod_spec=spec(), annotation=annotation)
+    raw = json.dumps(event(level="Request", request=body))
+    return raw[: raw.index('"spec": {', raw.index('"requestObject"'))]
+
+
 EVASIONS = {
     "escaped N": '"host\\u004eetwork"',
     "escaped N, upper-case hex": '"host\\u004Eetwork"',
@@ -192,9 +199,7 @@ def test_escaped_keys_in_the_object_are_caught(key: str) -> None:
     ],
 )
 def test_escapes_in_the_annotation_are_caught(annotation_key: str) -> None:
-    annotation = json.dumps(obj(pod_spec=spec(True)))
-    body = {"metadata": {"annotations": {LAST_APPLIED: annotation}}}
-    raw = json.dumps(event(verb="patch", level="Request", code=200, request=body))
+    raw = created_and_cut_before_its_spec(json.dumps(obj(pod_spec=spec(True))))
     raw = raw.replace("hostNetwork", annotation_key)
     assert "hostNetwork" not in raw
     assert may_name_host_network(raw)
@@ -268,9 +273,7 @@ def test_any_escaping_of_the_key_at_either_level_is_caught(rnd: random.Random, i
     if key == "hostNetwork":
         key = "host\\u004eetwork"
     if in_annotation:
-        annotation = '{"spec": {"' + key + '": true}}'
-        body = {"metadata": {"annotations": {LAST_APPLIED: annotation}}}
-        raw = json.dumps(event(verb="patch", level="Request", code=200, request=body))
+        raw = created_and_cut_before_its_spec('{"spec": {"' + key + '": true}}')
     else:
         raw = json.dumps(event(request=obj(pod_spec=spec(True)))).replace('"hostNetwork"', f'"{key}"')
     assert may_name_host_network(raw)

@@ -132,5 +132,7 @@ def test_lone_surrogates_become_valid_utf8_in_every_output_field() -> None:
 def test_as_fields_has_every_field_as_strings() -> None:
     fields = judge(fixture_event(HOSTNET_POD)).as_fields()
     assert tuple(fields) == FIELD_NAMES
-    assert all(isinstance(value, str) for name, value in fields.items() if name != "hostnet_images")
+    multivalue = ("hostnet_images", "hostnet_req_groups", "hostnet_req_src_ip")
+    assert all(isinstance(value, str) for name, value in fields.items() if name not in multivalue)
     assert fields["hostnet_images"] == ["nginx"]
+    assert all(isinstance(fields[name], list) for name in multivalue)

@@ -48,8 +48,16 @@ def test_a_webhook_that_adds_host_network_makes_the_request_true() -> None:
     assert "set by mutating webhook evil.x" in verdict.error
 
 
-def test_a_webhook_that_removes_host_network_makes_the_request_false() -> None:
+def test_a_request_that_asked_for_host_network_stays_true_when_a_webhook_record_removes_it() -> None:
+    # The attempt is what a SOC wants, and a validating webhook can forge a mutating webhook's record.
     verdict = judge(pod_created(True, webhook({}, "fix.x", REMOVE)))
+    assert (verdict.hostnet, verdict.evidence) == ("true", "requestObject")
+    assert "mutating webhook fix.x removes it" in verdict.error
+
+
+def test_a_webhook_that_removes_host_network_a_webhook_added_makes_the_request_false() -> None:
+    annotations = webhook(webhook({}, "add.x", ADD_TRUE, "0_0"), "fix.x", REMOVE, "0_1")
+    verdict = judge(pod_created(False, annotations))
     assert (verdict.hostnet, verdict.evidence) == ("false", "requestObject")
     assert "set by mutating webhook fix.x" in verdict.error
 
@@ -105,7 +113,9 @@ def test_a_mutation_without_a_readable_patch_makes_false_unknown(annotations: Di
 
 def test_an_unlogged_mutation_before_a_deciding_patch_does_not_matter() -> None:
     annotations = webhook(webhook({}, "hidden.x", None, "0_0"), "fix.x", REMOVE, "0_1")
-    assert judge(pod_created(True, annotations)).hostnet == "false"
+    assert judge(pod_created(False, annotations)).hostnet == "false"
+    annotations = webhook(webhook({}, "hidden.x", None, "0_0"), "evil.x", ADD_TRUE, "0_1")
+    assert judge(pod_created(False, annotations)).hostnet == "true"
 
 
 def test_an_unlogged_mutation_leaves_true_true() -> None:
@@ -149,7 +159,7 @@ def test_the_reproducer_of_the_review() -> None:
 )
 def test_the_last_webhook_that_touches_host_network_decides(base: Any, changes: List[str]) -> None:
     """A model of the API server: each webhook in order sets, removes or leaves hostNetwork; a hidden one
-    (patch not logged) could do anything."""
+    (patch not logged) could do anything. A request that asked for hostNetwork is true whatever follows."""
     annotations: Dict[str, str] = {}
     state: Optional[bool] = base is True  # None: a hidden webhook ran after the last known change
     for index, change in enumerate(changes):
@@ -159,5 +169,5 @@ def test_the_last_webhook_that_touches_host_network_decides(base: Any, changes: 
             state = change == "add"
         elif change == "hidden" and state is not True:
             state = None
-    expected = {True: "true", False: "false", None: "unknown"}[state]
+    expected = "true" if base is True else {True: "true", False: "false", None: "unknown"}[state]
     assert judge(pod_created(base, annotations)).hostnet == expected

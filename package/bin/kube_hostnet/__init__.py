@@ -1,6 +1,18 @@
-"""Decides whether a Kubernetes API server audit event creates or changes a pod spec with hostNetwork.
+"""Decides whether a Kubernetes API server audit record creates or changes a pod spec with hostNetwork.
 
 Pure: no splunklib, no I/O. See docs/design.md for the rules.
+
+Module map, in the order a record travels:
+- assess: the entry point; parses the text (jsonread) and never raises;
+- readers/: one module per audit shape, each mapping a record onto the one AuditRequest (request);
+- scope: rule 1, which requests are judged; resources: the one table of Kubernetes facts;
+- pipeline: the evidence loop (rules 2-6); sources: the evidence sources in their order;
+- podspec, patches, webhooks, annotation: what an object, a patch, a webhook record and the last-applied
+  annotation say about hostNetwork; identity: the namespace and workload named for the analyst;
+- verdict: the Verdict and its output fields; gaps: why an unknown is unknown;
+- evidence: the mismatch of rule 6 and the error text; mention: the sound early exit;
+- jsonread: json.loads with a bounded tolerant parser for cut events; limits: every bound and why;
+  safetext: strings made safe for output fields.
 """
 
 from kube_hostnet.assess import assess

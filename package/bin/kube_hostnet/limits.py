@@ -32,3 +32,7 @@ MAX_OUTPUT_CHARS = 1024
 
 # A pod has a handful of containers; the multivalue field stops growing at this many distinct images.
 MAX_IMAGES = 64
+
+# The request's groups and source IPs are lists a client cannot lengthen at will (the authenticator and the
+# proxies in front of the API server write them), but a forged record can: the description stops here.
+MAX_DESCRIBED_VALUES = 64

@@ -4,6 +4,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.limits import MAX_IMAGES
+from kube_hostnet.request import ExtractedDict
 from kube_hostnet.resources import SpecPath
 from kube_hostnet.safetext import clean
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
@@ -39,6 +40,8 @@ def read_object(obj: Any, path: SpecPath, where: str) -> SpecRead:
         if not isinstance(node, dict):
             return SpecRead(UNKNOWN, f"{_at(where, path[:depth])} is not an object")
         if key not in node:
+            if isinstance(node, ExtractedDict):
+                return SpecRead(UNKNOWN, _not_extracted(where, path))
             if isinstance(node, PartialDict):
                 return SpecRead(UNKNOWN, f"{where} cut before {dotted(path)}")
             return SpecRead(FALSE, f"{where} has no {dotted(path)}")
@@ -47,10 +50,16 @@ def read_object(obj: Any, path: SpecPath, where: str) -> SpecRead:
         return SpecRead(UNKNOWN, f"{_at(where, path)} is not an object")
     value = host_network_value(node)
     if value is None:
+        if isinstance(node, ExtractedDict):
+            return SpecRead(UNKNOWN, _not_extracted(where, path), node)
         if isinstance(node, PartialDict):
             return SpecRead(UNKNOWN, f"{where} cut inside {dotted(path)}", node)
         return SpecRead(FALSE, "", node)
     return SpecRead(value, "", node)
+
+
+def _not_extracted(where: str, path: SpecPath) -> str:
+    return f"no extracted {HOST_NETWORK} field at {where}.{dotted(path)}"
 
 
 def _at(where: str, keys: SpecPath) -> str:

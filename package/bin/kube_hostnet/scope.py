@@ -2,14 +2,13 @@
 
 from typing import Any, NamedTuple, Optional
 
+from kube_hostnet.jsonread import PartialDict
+from kube_hostnet.request import MISSING, AuditRequest
 from kube_hostnet.resources import POD_SPEC_PATHS, SpecPath, pod_spec_path
 from kube_hostnet.verdict import FALSE, UNKNOWN
 
 WRITE_VERBS = frozenset(("create", "update", "patch"))
 _SCOPED_RESOURCES = frozenset(resource for _, resource in POD_SPEC_PATHS)
-
-# Stands for a field the event does not carry (None is JSON null, a value).
-MISSING: Any = object()
 
 
 class Scope(NamedTuple):
@@ -19,7 +18,20 @@ class Scope(NamedTuple):
     verb_lost: bool = False  # judged although the verb was cut off: only `true` may be concluded
 
 
-def decide(
+def in_scope(request: AuditRequest) -> Scope:
+    """Whether the request is judged, and where its pod spec lives (request.object_ref is a JSON object)."""
+    ref = request.object_ref
+    return _scope(
+        ref.get("resource", MISSING),
+        ref.get("apiGroup", MISSING),
+        ref.get("subresource", MISSING),
+        request.verb,
+        ref_cut=isinstance(ref, PartialDict),
+        event_cut=request.event_cut,
+    )
+
+
+def _scope(
     resource: Any, api_group: Any, subresource: Any, verb: Any, *, ref_cut: bool, event_cut: bool
 ) -> Scope:
     """ref_cut: objectRef was cut (absent keys may have been lost); event_cut: the event was."""

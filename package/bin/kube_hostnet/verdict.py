@@ -2,52 +2,69 @@
 
 from typing import Dict, List, NamedTuple, Tuple, Union
 
+from kube_hostnet.request import Description
+
 TRUE = "true"
 FALSE = "false"
 UNKNOWN = "unknown"
 
 # hostnet_evidence values: where the verdict was read.
-RESPONSE_OBJECT = "responseObject"
-REQUEST_OBJECT = "requestObject"
-PATCH = "patch"
-LAST_APPLIED = "last_applied"
-FIELDS = "fields"
-NONE = "none"
+EVIDENCE_RESPONSE_OBJECT = "responseObject"
+EVIDENCE_REQUEST_OBJECT = "requestObject"
+EVIDENCE_PATCH = "patch"
+EVIDENCE_LAST_APPLIED = "last_applied"
+EVIDENCE_FIELDS = "fields"
+EVIDENCE_NONE = "none"
 
-FIELD_NAMES = (
+# The request description (kube_hostnet.request.Description) is written under one prefix: REQUEST_PREFIX
+# followed by the Description field's name, e.g. hostnet_req_user, hostnet_req_src_ip.
+REQUEST_PREFIX = "hostnet_req_"
+
+VERDICT_FIELD_NAMES = (
     "hostnet",
     "hostnet_evidence",
     "hostnet_error",
+    "hostnet_gap",
     "hostnet_annotation_mismatch",
     "hostnet_spec_path",
     "hostnet_namespace",
     "hostnet_workload",
     "hostnet_images",
 )
+REQUEST_FIELD_NAMES = tuple(REQUEST_PREFIX + name for name in Description._fields)
+FIELD_NAMES = VERDICT_FIELD_NAMES + REQUEST_FIELD_NAMES
+
+_NO_REQUEST = Description()
 
 
 class Verdict(NamedTuple):
     hostnet: str
-    evidence: str = NONE
+    evidence: str = EVIDENCE_NONE
     error: str = ""
     annotation_mismatch: bool = False
     spec_path: str = ""
     namespace: str = ""
     workload: str = ""
     images: Tuple[str, ...] = ()
+    request: Description = _NO_REQUEST  # what the record says of the request, whatever the verdict
+    gap: str = ""  # kube_hostnet.gaps: why an unknown is unknown
 
     def as_fields(self) -> Dict[str, Union[str, List[str]]]:
-        return {
+        fields: Dict[str, Union[str, List[str]]] = {
             "hostnet": self.hostnet,
             "hostnet_evidence": self.evidence,
             "hostnet_error": self.error,
+            "hostnet_gap": self.gap,
             "hostnet_annotation_mismatch": TRUE if self.annotation_mismatch else FALSE,
             "hostnet_spec_path": self.spec_path,
             "hostnet_namespace": self.namespace,
             "hostnet_workload": self.workload,
             "hostnet_images": list(self.images),
         }
+        for name, value in zip(REQUEST_FIELD_NAMES, self.request):
+            fields[name] = value if isinstance(value, str) else list(value)
+        return fields
 
 
-def unknown(reason: str) -> Verdict:
-    return Verdict(UNKNOWN, error=reason)
+def unknown(reason: str, gap: str = "") -> Verdict:
+    return Verdict(UNKNOWN, error=reason, gap=gap)

@@ -1,0 +1,54 @@
+"""Shape readers: which audit shape a parsed record is, mapped onto the one AuditRequest.
+
+Module map:
+- native: the audit.k8s.io Event (v1, v1beta1), bare or with a collector's fields beside it (OpenShift);
+- envelope: the fields platforms and collectors wrap a record in (AKS `properties.log`, Fluent Bit `log`,
+  the GCP add-on's `data`, ...), as an object or a JSON string;
+- fields: Splunk's extracted fields when there is no event text;
+- describe: the checks every reader applies to the values it copies into the Description.
+
+A shape is recognized from the parsed JSON alone (no option, no sourcetype): the record itself first,
+then what its envelopes hold.
+"""
+
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
+
+from kube_hostnet.readers import envelope, native
+from kube_hostnet.request import AuditRequest
+
+
+class ShapeReader(NamedTuple):
+    shape: str
+    recognizes: Callable[[Dict[str, Any]], bool]
+    read: Callable[[Dict[str, Any], str, str, Tuple[str, ...]], AuditRequest]
+
+
+SHAPE_READERS: Tuple[ShapeReader, ...] = (ShapeReader(native.SHAPE, native.is_event, native.read),)
+
+
+def read_record(record: Dict[str, Any], notes: Tuple[str, ...]) -> Tuple[AuditRequest, bool]:
+    """The record's AuditRequest and whether a shape recognized it; an unrecognized record is read as a
+    native Event (which then says what it lacks)."""
+    found = _recognized(record, "", "", notes, depth=0)
+    if found is not None:
+        return found, True
+    return native.read(record, native.SHAPE, envelope.cluster_of(record), notes), False
+
+
+def _recognized(
+    record: Dict[str, Any], prefix: str, cluster: str, notes: Tuple[str, ...], depth: int
+) -> Optional[AuditRequest]:
+    for reader in SHAPE_READERS:
+        if reader.recognizes(record):
+            shape = f"{reader.shape}:{prefix}" if prefix else reader.shape
+            return reader.read(record, shape, cluster or envelope.cluster_of(record), notes)
+    if depth >= envelope.MAX_ENVELOPE_DEPTH:
+        return None
+    for wrapped in envelope.unwrap(record):
+        path = f"{prefix}.{wrapped.path}" if prefix else wrapped.path
+        found = _recognized(
+            wrapped.record, path, cluster or wrapped.cluster, (*notes, *wrapped.notes), depth + 1
+        )
+        if found is not None:
+            return found
+    return None

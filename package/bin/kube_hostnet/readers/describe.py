@@ -1,0 +1,37 @@
+"""Turns the values a reader found into a Description: only strings of the right type, each made safe to
+write into an output field, lists bounded."""
+
+from typing import Any, Tuple
+
+from kube_hostnet.limits import MAX_DESCRIBED_VALUES
+from kube_hostnet.safetext import clean
+
+
+def text(value: Any) -> str:
+    """A string value, cleaned; "" for anything else (a client may put any JSON type in any field)."""
+    return clean(value) if isinstance(value, str) else ""
+
+
+def code(value: Any) -> str:
+    """An HTTP status code as the decimal text of a JSON integer ("" for true, floats, strings)."""
+    return str(value) if type(value) is int and 0 <= value < 1000 else ""
+
+
+def texts(values: Any) -> Tuple[str, ...]:
+    """The distinct string items of a JSON array, in order, at most MAX_DESCRIBED_VALUES of them."""
+    if not isinstance(values, list):
+        return ()
+    found = []
+    for value in values:
+        if isinstance(value, str) and value:
+            cleaned = clean(value)
+            if cleaned not in found:
+                found.append(cleaned)
+                if len(found) >= MAX_DESCRIBED_VALUES:
+                    break
+    return tuple(found)
+
+
+def member(mapping: Any, key: str) -> Any:
+    """mapping[key] when mapping is a JSON object that has it, else None."""
+    return mapping.get(key) if isinstance(mapping, dict) else None

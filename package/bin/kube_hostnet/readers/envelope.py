@@ -1,0 +1,64 @@
+"""Envelopes: the audit record inside a field that a collector or a platform wrapped around it, as a JSON
+object or as a JSON string.
+
+Tried in ENVELOPES' order, only when the record itself is no audit shape, at most MAX_ENVELOPE_DEPTH deep
+(the Pub/Sub add-on's `data` around a GKE LogEntry is two levels). `hostnetcheck field=<name>` remains for
+an envelope nobody could guess.
+"""
+
+from typing import Any, Dict, Iterator, NamedTuple, Tuple
+
+from kube_hostnet import jsonread
+from kube_hostnet.readers.describe import member, text
+
+
+class Envelope(NamedTuple):
+    keys: Tuple[str, ...]
+    written_by: str
+
+
+ENVELOPES = (
+    Envelope(("properties", "log"), "AKS diagnostic settings (categories kube-audit, kube-audit-admin)"),
+    Envelope(("log",), "Fluent Bit and Fluentd tailing the audit log file"),
+    Envelope(("data",), "the Splunk Add-on for Google Cloud Platform's Pub/Sub input"),
+    Envelope(("message",), "CloudWatch Logs exports and syslog-style forwarders"),
+    Envelope(("event",), "HEC-style exports that keep the event under `event`"),
+)
+
+MAX_ENVELOPE_DEPTH = 3
+
+
+class Wrapped(NamedTuple):
+    record: Dict[str, Any]
+    path: str  # the dotted keys from the outer record to this one, e.g. "properties.log"
+    notes: Tuple[str, ...]  # what the parse of a JSON string found (cut)
+    cluster: str  # the cluster the outer record names (AKS's resourceId, OpenShift's cluster_id)
+
+
+def unwrap(record: Dict[str, Any]) -> Iterator[Wrapped]:
+    """Every record inside a known envelope field of record, outermost first, in ENVELOPES' order."""
+    for envelope in ENVELOPES:
+        value: Any = record
+        for key in envelope.keys:
+            value = member(value, key)
+        if isinstance(value, str):
+            value, notes = _parsed(value)
+        else:
+            notes = ()
+        if isinstance(value, dict):
+            path = ".".join(envelope.keys)
+            yield Wrapped(value, path, notes, cluster_of(record))
+
+
+def _parsed(value: str) -> Tuple[Any, Tuple[str, ...]]:
+    if not value.lstrip().startswith("{"):
+        return None, ()
+    parsed = jsonread.parse(value, object_only=True)
+    if parsed.error:
+        return None, ()
+    return parsed.value, (f"event cut after {parsed.cut_at} chars",) if parsed.cut else ()
+
+
+def cluster_of(record: Dict[str, Any]) -> str:
+    """The cluster an outer record names: AKS's ARM resourceId, OpenShift's collector cluster_id."""
+    return text(record.get("resourceId")) or text(member(record.get("openshift"), "cluster_id"))
