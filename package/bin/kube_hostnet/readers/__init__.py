@@ -28,11 +28,11 @@ SHAPE_READERS: Tuple[ShapeReader, ...] = (ShapeReader(native.SHAPE, native.is_ev
 
 def read_record(record: Dict[str, Any], notes: Tuple[str, ...]) -> Tuple[AuditRequest, bool]:
     """The record's AuditRequest and whether a shape recognized it; an unrecognized record is read as a
-    native Event (which then says what it lacks)."""
+    native Event (which then says what it lacks), with no shape in its description."""
     found = _recognized(record, "", "", notes, depth=0)
     if found is not None:
         return found, True
-    return native.read(record, native.SHAPE, envelope.cluster_of(record), notes), False
+    return native.read(record, "", envelope.cluster_of(record), notes), False
 
 
 def _recognized(

@@ -1,0 +1,121 @@
+"""The adversarial classes of the hardening review and the enveloped shapes, through the built command as
+splunkd runs it, under both of Splunk's interpreters. Each expected verdict is what docs/design.md says;
+1.0.0 answered differently on every row marked so."""
+
+import json
+from typing import Any, Dict, List, Tuple
+
+import pytest
+
+from hostnet_tools import flatten, scp
+
+pytestmark = pytest.mark.protocol
+
+_POD = {
+    "kind": "Pod",
+    "apiVersion": "v1",
+    "metadata": {"name": "web", "namespace": "default"},
+    "spec": {"hostNetwork": True, "containers": [{"name": "c", "image": "nginx"}]},
+}
+_PARTIAL = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": {"name": "web"}}
+
+
+def _event(verb: str = "create", **extra: Any) -> Dict[str, Any]:
+    return {
+        "kind": "Event",
+        "apiVersion": "audit.k8s.io/v1",
+        "level": "RequestResponse",
+        "auditID": "4d8f",
+        "stage": "ResponseComplete",
+        "verb": verb,
+        "user": {"username": "mallory", "groups": ["system:authenticated"]},
+        "sourceIPs": ["10.1.2.3"],
+        "objectRef": {"resource": "pods", "namespace": "default", "name": "web", "apiVersion": "v1"},
+        "responseStatus": {"code": 201},
+        **extra,
+    }
+
+
+_REMOVE = json.dumps(
+    {
+        "configuration": "c",
+        "webhook": "strip.example.com",
+        "patch": [{"op": "remove", "path": "/spec/hostNetwork"}],
+        "patchType": "JSONPatch",
+    }
+)
+
+# (name, event, hostnet, hostnet_gap, hostnet_req_shape): 1.0.0 answered otherwise on each.
+CASES: List[Tuple[str, Any, str, str, str]] = [
+    ("transformed response", _event(requestObject=_POD, responseObject=_PARTIAL), "true", "", "k8s_audit"),
+    (
+        "webhook record removing hostNetwork",
+        _event(
+            requestObject=_POD,
+            annotations={"patch.webhook.admission.k8s.io/round_0_index_0": _REMOVE},
+            level="Request",
+        ),
+        "true",
+        "",
+        "k8s_audit",
+    ),
+    (
+        "forged last-applied in a merge patch",
+        _event(
+            "patch",
+            level="Request",
+            responseStatus={"code": 200},
+            requestObject={
+                "metadata": {
+                    "annotations": {
+                        "kubectl.kubernetes.io/last-applied-configuration": json.dumps(
+                            {"spec": {"hostNetwork": True}}
+                        )
+                    }
+                }
+            },
+        ),
+        "unknown",
+        "patch_effect_unlogged",
+        "k8s_audit",
+    ),
+    (
+        "truncating audit backend",
+        _event(annotations={"audit.k8s.io/truncated": "true"}),
+        "unknown",
+        "backend_truncated",
+        "k8s_audit",
+    ),
+    (
+        "AKS record, the event as a JSON string",
+        {"category": "kube-audit", "properties": {"log": json.dumps(_event(requestObject=_POD))}},
+        "true",
+        "",
+        "k8s_audit:properties.log",
+    ),
+    (
+        "Fluent Bit record",
+        {"log": json.dumps(_event(requestObject=_POD)), "stream": "stdout"},
+        "true",
+        "",
+        "k8s_audit:log",
+    ),
+]
+
+
+def test_adversarial_classes_and_envelopes_through_the_built_command(
+    command_script: str, python: str
+) -> None:
+    records = [flatten.splunk_record(json.dumps(case[1])) for case in CASES]
+
+    run = scp.run_command(command_script, python, [records]).collect()
+
+    assert run.returncode == 0, run.stderr
+    assert len(run.records) == len(CASES)
+    got = [
+        (case[0], record["hostnet"], record["hostnet_gap"], record["hostnet_req_shape"])
+        for case, record in zip(CASES, run.records)
+    ]
+    assert got == [(name, hostnet, gap, shape) for name, _, hostnet, gap, shape in CASES]
+    assert all(record["hostnet_req_user"] == "mallory" for record in run.records)
+    assert run.records[0]["hostnet_req_src_ip"] == "10.1.2.3"
