@@ -159,9 +159,6 @@ def test_missing_labels_file_is_one_line_error(tmp_path: Path) -> None:
     code, out, err = run_evaluate("--app", str(tmp_path), "--labels", str(tmp_path / "none.csv"))
     assert code == 2 and out == ""
     assert err.startswith("evaluate: error:") and err.count("\n") == 1
-
-
-@pytest.mark.protocol
 def test_labels_must_cover_the_events(app_dir: Path, interpreters: Dict[str, str], tmp_path: Path) -> None:
     labels = tmp_path / "labels.csv"
     labels.write_text("line,truth,category,reason\n1,false,c,x\n", encoding="utf-8")
@@ -179,9 +176,6 @@ def test_labels_must_cover_the_events(app_dir: Path, interpreters: Dict[str, str
 
 # The seed's detected / missed / false alarms on the sample, as README.md's evaluation table reports them.
 SEED_TOTALS = ("3", "59", "5")
-
-
-@pytest.mark.protocol
 def test_evaluate_on_the_sample(app_dir: Path, python: str) -> None:
     code, out, err = run_evaluate("--app", str(app_dir), "--python", python, "--mismatches")
     assert code == 0, err
