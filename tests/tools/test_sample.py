@@ -13,6 +13,7 @@ from hostnet_tools.auditlog import SPLUNK_TRUNCATE
 from hostnet_tools.evaluate import Label, read_labels
 from hostnet_tools.flatten import splunk_record
 from hostnet_tools.seed_wildcard import seed_matches
+from tests.support.kubernetes_truth import TEMPLATE_RESOURCES
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"
@@ -44,16 +45,7 @@ REQUIRED_CATEGORIES = {
     "duplicate-keys",
     "truncated",
 }
-TEMPLATE_KINDS = {
-    "deployments",
-    "daemonsets",
-    "statefulsets",
-    "replicasets",
-    "replicationcontrollers",
-    "jobs",
-    "cronjobs",
-    "podtemplates",
-}
+TEMPLATE_KINDS = set(TEMPLATE_RESOURCES)
 
 
 @pytest.fixture(scope="module")
