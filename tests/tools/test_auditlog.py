@@ -1,4 +1,4 @@
-"""The audit log reader: every shape the issue names, blank and broken lines, and files it cannot read."""
+"""The audit log reader: every shape an audit log comes in, blank and broken lines, and unreadable files."""
 
 import errno
 import gzip

@@ -1,7 +1,7 @@
 """The pieces of `make bench` (no timing: nothing here measures or compares speed).
 
-What the benchmark's figures rest on: the workloads are what the issue asks for (sizes, kinds, verbs,
-hostNetwork shares, the escaped key), deterministic; every contender is fed the same stored bytes; the
+What the benchmark's figures rest on: the workloads are what docs/performance.md describes (sizes, kinds,
+verbs, hostNetwork shares, the escaped key), deterministic; every contender is fed the same stored bytes; the
 floors answer every record with their field and pass records through; the harness counts answered
 records the way the driver decodes them; and an end-to-end smoke run produces a well-formed report.
 """
