@@ -14,8 +14,9 @@ from hostnet_tools import evaluate
 from hostnet_tools.evaluate import TOTAL, Judged, Label
 from hostnet_tools.flatten import splunk_record
 from hostnet_tools.seed_wildcard import ANNOTATION_FIELD, seed_matches, spl_wildcard
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 
 
 def pod_event(annotation: str, verb: str = "create", resource: str = "pods") -> str:

@@ -17,9 +17,10 @@ from hostnet_tools import replay
 from hostnet_tools.allowlist import AllowlistRow
 from hostnet_tools.auditlog import read_events
 from hostnet_tools.scp import Value
+from tests.support.paths import REPO
 
 SUMMARY = re.compile(r"detections: (\d+) of (\d+) events")
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "audit.log"
+SAMPLE = REPO / "samples" / "audit.log"
 
 POD_RECORD: Dict[str, Value] = {
     "_time": "1731574818.932723",

@@ -3,7 +3,6 @@ cover every event, and it holds the cases the evaluation is about."""
 
 import collections
 import json
-from pathlib import Path
 from typing import Dict, List
 
 import make_sample
@@ -14,8 +13,9 @@ from hostnet_tools.evaluate import Label, read_labels
 from hostnet_tools.flatten import splunk_record
 from hostnet_tools.seed_wildcard import seed_matches
 from tests.support.kubernetes_truth import TEMPLATE_RESOURCES
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 SAMPLES = ROOT / "samples"
 # From the hostnetcheck issue: each must be in the sample for the comparison to mean anything.
 REQUIRED_CATEGORIES = {
