@@ -2,6 +2,15 @@
 
 Tests that need the build FAIL when it is missing (never skip): a green run must mean the built command was
 exercised. Build with `make package OUT=<dir>` and point HOSTNET_APP_DIR / HOSTNET_TARBALL at it.
+
+Markers come from the fixtures a test uses, never by hand: `protocol` when it runs the built command
+(`command_script`, or Splunk's interpreters through `python` / `interpreters` together with the build),
+else `package` when it reads the build or its tarball (`app_dir`, `tarball`, and every fixture built on
+them such as `conf`). So `make unit` (`-m "not protocol and not package"`) leaves out exactly the tests
+that need `make package`; a test that runs Splunk's interpreters on scripts of its own stays a unit test.
+
+Hypothesis runs under one of the profiles below, chosen by HOSTNET_HYPOTHESIS_PROFILE (default `suite`);
+a test sets only what it needs on top (`@settings(max_examples=...)`), never a profile of its own.
 """
 
 import glob
@@ -9,22 +18,54 @@ import gzip
 import os
 import subprocess
 from pathlib import Path
-from typing import Callable, Dict
+from typing import Callable, Dict, Iterable, List, Optional
 
 import pytest
 from hypothesis import HealthCheck, settings
 
-FIXTURES = Path(__file__).parent / "fixtures"
-K8S_AUDIT = FIXTURES / "k8s-audit"
-SPLUNKD = FIXTURES / "splunkd"
+from tests.support.paths import K8S_AUDIT, SPLUNKD
+
+pytest_plugins = ("pytester",)
+
 COMMAND = "hostnetcheck"
 # Splunk 9.3-10.1 run add-on Python under 3.9, 10.2+ under 3.13: the command must work under both.
 INTERPRETERS = {"3.9": "PY39", "3.13": "PY313"}
 
 # A loaded 2-core CI machine can take longer than hypothesis's 200 ms per example: a deadline there is flaky,
-# and nothing in this suite may depend on timing.
-settings.register_profile("suite", deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.load_profile("suite")
+# and nothing in this suite may depend on timing. The damaged-event strategies draw 200,000-character
+# strings on purpose, which hypothesis's size health checks would otherwise reject.
+settings.register_profile(
+    "suite",
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
+)
+# The same examples on every run, and a failure prints the blob that reproduces it.
+settings.register_profile("ci", settings.get_profile("suite"), derandomize=True, print_blob=True)
+# Ten times the default count, for a deliberate long run (a test's own max_examples still wins).
+settings.register_profile("thorough", settings.get_profile("suite"), max_examples=1000)
+settings.load_profile(os.environ.get("HOSTNET_HYPOTHESIS_PROFILE", "suite"))
+
+# The fixtures that mean a test needs `make package`, and the ones that mean it runs what was built.
+READS_THE_BUILD = frozenset({"app_dir", "tarball"})
+RUNS_A_COMMAND = frozenset({"command_script", "interpreters"})
+
+
+def derived_marker(fixturenames: Iterable[str]) -> Optional[str]:
+    """`protocol`, `package` or None for a test that uses these fixtures (their closure)."""
+    used = set(fixturenames)
+    if "command_script" in used or (used & RUNS_A_COMMAND and used & READS_THE_BUILD):
+        return "protocol"
+    if used & READS_THE_BUILD:
+        return "package"
+    return None
+
+
+def pytest_collection_modifyitems(items: List[pytest.Item]) -> None:
+    # fixturenames is the closure: `python` brings `interpreters`; `conf`, `command_script` bring `app_dir`.
+    for item in items:
+        marker = derived_marker(getattr(item, "fixturenames", ()))
+        if marker is not None:
+            item.add_marker(marker)
 
 
 def _pyenv_default(version: str) -> str:

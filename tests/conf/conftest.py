@@ -4,9 +4,10 @@ from pathlib import Path
 from typing import Dict, Tuple
 
 import pytest
-from content_names import RULE_NAME
-from spl_check import Macro, macros_from_conf
-from splunk_conf import Conf, read_conf
+
+from tests.support.content_names import RULE_NAME
+from tests.support.spl_check import Macro, macros_from_conf
+from tests.support.splunk_conf import Conf, read_conf
 
 
 @pytest.fixture(scope="session")

@@ -5,8 +5,6 @@ import csv
 import re
 
 import pytest
-from content_names import LOOKUP_FILE, LOOKUP_NAME
-from splunk_conf import is_true
 
 from hostnet_tools.allowlist import (
     NOT_SPECIFIC_IMAGE,
@@ -16,6 +14,8 @@ from hostnet_tools.allowlist import (
     load_allowlist,
     row_is_specific,
 )
+from tests.support.content_names import LOOKUP_FILE, LOOKUP_NAME
+from tests.support.splunk_conf import is_true
 
 COLUMNS = ["namespace", "workload", "user", "image", "reason"]
 DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?")
@@ -38,9 +38,6 @@ def _example_event(row):
     """An event the row is written for: each * filled in, one image per pattern."""
     images = [_example(p, "v1") if p != "*" else "registry.example/any:1" for p in row.image.split(" ")]
     return row.namespace, _example(row.workload, "node-1"), _example(row.user, "node-1"), images
-
-
-@pytest.mark.package
 class TestShippedRows:
     def test_lookup_definition(self, conf):
         stanza = conf("transforms")[LOOKUP_NAME]

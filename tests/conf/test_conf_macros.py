@@ -2,15 +2,11 @@
 
 import re
 
-import pytest
-from audit_fields import is_audit_event_field
-from content_names import LOOKUP_NAME
-from spl_check import check, check_fragment, field_flow
-
 from hostnet_tools import allowlist
 from kube_hostnet import FIELD_NAMES
-
-pytestmark = pytest.mark.package
+from tests.support.audit_fields import is_audit_event_field
+from tests.support.content_names import LOOKUP_NAME
+from tests.support.spl_check import check, check_fragment, field_flow
 
 ALLOWLIST = "kubernetes_hostnet_allowlist"
 KNOWN_INFRASTRUCTURE = "kubernetes_hostnet_known_infrastructure"

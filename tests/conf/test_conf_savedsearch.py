@@ -3,17 +3,13 @@
 import json
 import re
 
-import pytest
-from audit_fields import is_audit_event_field
-from content_names import APP_LABEL, RULE_NAME
-from spl_check import check, expand, field_flow, first_stage_index, macro_calls
-from splunk_conf import is_true
-
 from kube_hostnet import FIELD_NAMES
-from kube_hostnet.resources import POD_SPEC_PATHS
 from kube_hostnet.scope import WRITE_VERBS
-
-pytestmark = pytest.mark.package
+from tests.support.audit_fields import is_audit_event_field
+from tests.support.content_names import APP_LABEL, RULE_NAME
+from tests.support.kubernetes_truth import SPEC_PATHS
+from tests.support.spl_check import check, expand, field_flow, first_stage_index, macro_calls
+from tests.support.splunk_conf import is_true
 
 FILTER_MACRO = "kubernetes_pod_with_host_network_attachment_filter"
 ALLOWLIST_MACRO = "kubernetes_hostnet_known_infrastructure"
@@ -107,7 +103,7 @@ def test_cheap_filters_come_first_and_match_the_engines_scope(rule, macros):
     resources = re.search(r"objectRef\.resource IN \(([^)]*)\)", base)
     verbs = re.search(r"(?<![\w.])verb IN \(([^)]*)\)", base)
     assert resources and verbs, base
-    assert {r.strip() for r in resources.group(1).split(",")} == {r for _, r in POD_SPEC_PATHS}
+    assert {r.strip() for r in resources.group(1).split(",")} == {r for _, r in SPEC_PATHS}
     assert {v.strip() for v in verbs.group(1).split(",")} == set(WRITE_VERBS)
     assert re.search(r"NOT objectRef\.subresource=\*", base)
     assert base.startswith(expand("`kube_audit`", macros))

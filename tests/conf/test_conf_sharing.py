@@ -3,11 +3,8 @@
 import re
 from pathlib import Path
 
-import pytest
-from content_names import APP_ID, LOOKUP_FILE, LOOKUP_NAME, RULE_NAME
-from splunk_conf import effective_meta, read_conf
-
-pytestmark = pytest.mark.package
+from tests.support.content_names import APP_ID, LOOKUP_FILE, LOOKUP_NAME, RULE_NAME
+from tests.support.splunk_conf import effective_meta, read_conf
 
 
 def _objects(conf):

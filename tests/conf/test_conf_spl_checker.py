@@ -1,8 +1,9 @@
 """The SPL checker and conf reader used by the conf tests must themselves catch what they claim to."""
 
 import pytest
-from spl_check import SplError, check, expand, field_flow, macro_calls, macros_from_conf, stages
-from splunk_conf import ConfSyntaxError, effective_meta, parse_conf
+
+from tests.support.spl_check import SplError, check, expand, field_flow, macro_calls, macros_from_conf, stages
+from tests.support.splunk_conf import ConfSyntaxError, effective_meta, parse_conf
 
 MACROS = macros_from_conf(
     parse_conf(

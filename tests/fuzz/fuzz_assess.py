@@ -25,9 +25,9 @@ from typing import List
 
 import atheris
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[1]
-for path in (HERE, REPO / "package" / "bin", REPO / "tools"):
+# Run as a script (`make fuzz`), not under pytest: the repository root makes `tests.support` importable.
+REPO = Path(__file__).resolve().parents[2]
+for path in (REPO, REPO / "package" / "bin", REPO / "tools"):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
@@ -35,15 +35,14 @@ for path in (HERE, REPO / "package" / "bin", REPO / "tools"):
 with atheris.instrument_imports(include=["kube_hostnet"]):
     from kube_hostnet import assess
 
-import audit_damage  # noqa: E402
-from verdict_checks import check_fields_untouched, check_verdict  # noqa: E402
-
 from hostnet_tools.flatten import splunk_record  # noqa: E402
+from tests.support import audit_damage  # noqa: E402
+from tests.support.paths import K8S_AUDIT  # noqa: E402
+from tests.support.verdict_checks import check_fields_untouched, check_verdict  # noqa: E402
 
-FIXTURES = REPO / "tests" / "fixtures" / "k8s-audit"
 NEGATIVE_BASES: List[str] = [
     text
-    for text in (path.read_text(encoding="utf-8").strip() for path in sorted(FIXTURES.glob("*.json")))
+    for text in (path.read_text(encoding="utf-8").strip() for path in sorted(K8S_AUDIT.glob("*.json")))
     if audit_damage.clear_negative(text)
 ]
 MAX_DAMAGES = 6
@@ -96,7 +95,7 @@ def _with_seed_corpus(argv: List[str]) -> List[str]:
     if any(not arg.startswith("-") for arg in argv[1:]):
         return argv
     corpus = Path(tempfile.mkdtemp(prefix="fuzz_assess-"))
-    for seed in FIXTURES.glob("*.json"):
+    for seed in K8S_AUDIT.glob("*.json"):
         shutil.copy(seed, corpus / seed.name)
     print(f"corpus: {corpus}", file=sys.stderr)
     return [*argv, str(corpus)]

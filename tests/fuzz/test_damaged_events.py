@@ -3,30 +3,21 @@ never turns a clear negative into hostnet=true (definition and proof of soundnes
 
 import copy
 import json
-from pathlib import Path
 from typing import Any, Dict, List
 
-import audit_damage
-import audit_strategies
 import pytest
-from hypothesis import HealthCheck, assume, find, given, settings
+from hypothesis import assume, find, given, settings
 from hypothesis import strategies as st
-from verdict_checks import check_fields_untouched, check_verdict
 
 from hostnet_tools.flatten import event_text, splunk_record
 from kube_hostnet import assess
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "k8s-audit"
-# Hypothesis' own limits are sized for small data; these examples carry 200,000-character strings.
-FUZZ_SETTINGS = settings(
-    max_examples=120,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
-)
+from tests.support import audit_damage, audit_strategies
+from tests.support.paths import K8S_AUDIT
+from tests.support.verdict_checks import check_fields_untouched, check_verdict
 
 
 def _fixture_texts() -> List[str]:
-    return [path.read_text(encoding="utf-8").strip() for path in sorted(FIXTURES.glob("*.json"))]
+    return [path.read_text(encoding="utf-8").strip() for path in sorted(K8S_AUDIT.glob("*.json"))]
 
 
 def _assess_checked(text: str) -> Any:
@@ -39,7 +30,7 @@ def _assess_checked(text: str) -> Any:
     return verdict
 
 
-@FUZZ_SETTINGS
+@settings(max_examples=120)
 @given(event=audit_strategies.events(), data=st.data())
 def test_damaged_event_gives_a_well_formed_verdict(event: Dict[str, Any], data: st.DataObject) -> None:
     damaged = data.draw(audit_strategies.structural_damage(event))
@@ -47,7 +38,7 @@ def test_damaged_event_gives_a_well_formed_verdict(event: Dict[str, Any], data: 
     _assess_checked(text)
 
 
-@FUZZ_SETTINGS
+@settings(max_examples=120)
 @given(event=audit_strategies.negative_events(), data=st.data())
 def test_damage_never_turns_a_generated_clear_negative_into_true(
     event: Dict[str, Any], data: st.DataObject
@@ -59,8 +50,16 @@ def test_damage_never_turns_a_generated_clear_negative_into_true(
     assert verdict.hostnet != "true", (text[:2000], verdict)
 
 
-@pytest.mark.parametrize("base", [text for text in _fixture_texts() if audit_damage.clear_negative(text)])
-@FUZZ_SETTINGS
+@pytest.mark.parametrize(
+    "base",
+    [
+        pytest.param(text, id=path.stem)
+        for path in sorted(K8S_AUDIT.glob("*.json"))
+        for text in [path.read_text(encoding="utf-8").strip()]
+        if audit_damage.clear_negative(text)
+    ],
+)
+@settings(max_examples=120)
 @given(damages=audit_strategies.damage_lists())
 def test_damage_never_turns_a_real_clear_negative_into_true(
     base: str, damages: List[audit_damage.Damage]
@@ -69,7 +68,7 @@ def test_damage_never_turns_a_real_clear_negative_into_true(
     assert verdict.hostnet != "true", (audit_damage.describe(damages), verdict)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(fields=audit_strategies.fields, raw=st.sampled_from([None, ""]))
 def test_any_extracted_fields_give_a_well_formed_verdict(fields: Dict[str, Any], raw: Any) -> None:
     before = copy.deepcopy(fields)
@@ -82,7 +81,7 @@ def test_any_extracted_fields_give_a_well_formed_verdict(fields: Dict[str, Any],
 
 
 def test_real_negatives_and_explicit_false_are_clear_negatives() -> None:
-    by_name = {path.name: path.read_text(encoding="utf-8") for path in FIXTURES.glob("*.json")}
+    by_name = {path.name: path.read_text(encoding="utf-8") for path in K8S_AUDIT.glob("*.json")}
     assert audit_damage.clear_negative(by_name["falco_create_nginx_pod_nohostnetwork.json"])
     assert audit_damage.clear_negative(by_name["falco_create_deployment.json"])
     deployment = json.loads(by_name["falco_create_deployment.json"])

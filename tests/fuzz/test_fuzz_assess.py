@@ -10,17 +10,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.support.paths import K8S_AUDIT
+
 # About 6 s on the 2-core CI machine (~1000 inputs/s).
 FUZZ_RUNS = 6000
 FUZZ_SEED = 1
 TARGET = Path(__file__).resolve().parent / "fuzz_assess.py"
-SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "k8s-audit"
 
 
 def test_fuzzer_finds_no_crash_from_the_real_events(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    for seed in SEEDS.glob("*.json"):
+    for seed in K8S_AUDIT.glob("*.json"):
         shutil.copy(seed, corpus / seed.name)
     artifacts = tmp_path / "artifacts"
     artifacts.mkdir()

@@ -3,11 +3,9 @@ just outside it the verdict is unknown and says why. Nothing here measures time:
 the text beyond it is never read, which the verdicts show."""
 
 import json
-from pathlib import Path
 from typing import Any, Dict
 
 import pytest
-from verdict_checks import check_verdict
 
 from hostnet_tools.flatten import event_text
 from kube_hostnet import assess
@@ -18,8 +16,9 @@ from kube_hostnet.limits import (
     MAX_TOLERANT_CHARS,
     MAX_TOLERANT_DEPTH,
 )
+from tests.support.paths import K8S_AUDIT
+from tests.support.verdict_checks import check_verdict
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "k8s-audit"
 HOSTNET_TRUE = '"hostNetwork":true'
 # The API server refuses request bodies above 3 MB; etcd stores objects of at most 1.5 MB.
 REQUEST_BODY_LIMIT = 3 * 1024 * 1024
@@ -31,7 +30,7 @@ DEEP = 100_000
 def _hostnet_event() -> Dict[str, Any]:
     """A real pod create at RequestResponse level whose request and response both set hostNetwork: true."""
     event: Dict[str, Any] = json.loads(
-        (FIXTURES / "falco_create_nginx_pod_hostnetwork.json").read_text(encoding="utf-8")
+        (K8S_AUDIT / "falco_create_nginx_pod_hostnetwork.json").read_text(encoding="utf-8")
     )
     event["responseObject"]["spec"]["hostNetwork"] = True
     return event

@@ -9,7 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from appinspect_report import BLOCKING, blocking_count, findings
+
+from tests.support.appinspect_report import BLOCKING, blocking_count, findings
 
 APPINSPECT = Path(sys.executable).parent / "splunk-appinspect"
 
@@ -39,9 +40,6 @@ def test_report_reader_lets_warnings_through():
     assert blocking_count(report) == 0
     assert findings(report) == []
     assert len(findings(report, ("warning",))) == 1
-
-
-@pytest.mark.package
 def test_appinspect_cloud_precert_has_no_failures(tarball, tmp_path):
     output = tmp_path / "appinspect.json"
     completed = subprocess.run(

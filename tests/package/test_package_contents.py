@@ -6,8 +6,6 @@ import tarfile
 
 import pytest
 
-pytestmark = pytest.mark.package
-
 APP_ID = "TA-kubernetes-hostnet"
 COMPILED_SUFFIXES = (".so", ".pyd", ".dll", ".dylib", ".exe", ".pyc", ".pyo")
 REQUIRED = (

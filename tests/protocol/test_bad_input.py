@@ -5,12 +5,8 @@ Each event comes out unchanged with hostnet=unknown, and the command exits 0 wit
 
 from typing import Dict, List
 
-import pytest
-
 from hostnet_tools import scp
 from kube_hostnet import FIELD_NAMES
-
-pytestmark = pytest.mark.protocol
 
 NO_RAW = [{"message": "no event text here"}, {"message": "", "other": ["a", "b"]}]
 

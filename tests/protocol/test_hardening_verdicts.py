@@ -5,11 +5,7 @@ splunkd runs it, under both of Splunk's interpreters. Each expected verdict is w
 import json
 from typing import Any, Dict, List, Tuple
 
-import pytest
-
 from hostnet_tools import flatten, scp
-
-pytestmark = pytest.mark.protocol
 
 _POD = {
     "kind": "Pod",

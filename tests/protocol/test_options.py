@@ -5,11 +5,7 @@ import shutil
 from pathlib import Path
 from typing import List
 
-import pytest
-
 from hostnet_tools import scp
-
-pytestmark = pytest.mark.protocol
 
 LOG_FILE = Path("var") / "log" / "splunk" / "ta_kubernetes_hostnet.log"
 RECORDS = [{"_raw": "{}", "n": str(number)} for number in range(3)]

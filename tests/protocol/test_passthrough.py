@@ -13,8 +13,6 @@ from hypothesis import strategies as st
 from hostnet_tools import scp
 from kube_hostnet import FIELD_NAMES
 
-pytestmark = pytest.mark.protocol
-
 # Every shape splunkd can put in a CSV cell: quotes, separators, line breaks, `$` (the multivalue escape),
 # multibyte UTF-8 (2-, 3- and 4-byte sequences, combining marks), leading/trailing blanks, empty.
 AWKWARD_VALUES = [
@@ -118,7 +116,7 @@ _values = st.one_of(_text, st.lists(_text, min_size=2, max_size=4))
 _record_batches = st.lists(st.dictionaries(_names, _values, max_size=5), min_size=1, max_size=15)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(records=_record_batches)
 def test_any_fields_and_values_come_back_unchanged(
     command_script: str, python: str, records: List[Dict[str, scp.InValue]]

@@ -6,12 +6,8 @@ records must come back exactly as recorded, in order, with the hostnet fields ad
 
 from typing import Callable, Dict, List
 
-import pytest
-
 from hostnet_tools import scp
 from kube_hostnet import FIELD_NAMES
-
-pytestmark = pytest.mark.protocol
 
 
 def _recorded_records(transcript: bytes) -> List[scp.Record]:

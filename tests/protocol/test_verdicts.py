@@ -7,11 +7,7 @@ The expected verdicts follow docs/design.md, one per real event, each with why; 
 import json
 from typing import Dict, List
 
-import pytest
-
 from hostnet_tools import flatten, scp
-
-pytestmark = pytest.mark.protocol
 
 HOSTNETWORK_POD = "falco_create_nginx_pod_hostnetwork.json"
 EXPECTED_VERDICTS = {

@@ -10,12 +10,8 @@ import shutil
 from pathlib import Path
 from typing import Dict, Tuple
 
-import pytest
-
 from hostnet_logging import LOG_FILE_NAME
 from hostnet_tools import scp
-
-pytestmark = pytest.mark.protocol
 
 Snapshot = Dict[str, Tuple[int, int]]
 

@@ -14,7 +14,8 @@ from typing import Iterator, List, Optional
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[2]
+from tests.support.paths import REPO
+
 SHIPPED_BIN = REPO / "package" / "bin"
 
 # Modules whose import alone is a finding: code execution, deserialisation, processes, network, and the

@@ -1,4 +1,4 @@
-"""The audit log reader: every shape the issue names, blank and broken lines, and files it cannot read."""
+"""The audit log reader: every shape an audit log comes in, blank and broken lines, and unreadable files."""
 
 import errno
 import gzip
@@ -198,7 +198,7 @@ def test_on_read_counts_the_bytes_on_disk(tmp_path: Path) -> None:
 _LINE = st.text(st.characters(codec="utf-8", exclude_characters="\r\n"), max_size=40)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(_LINE, max_size=12))
 def test_json_lines_property(tmp_path_factory: pytest.TempPathFactory, lines: List[str]) -> None:
     # Whatever the lines hold (JSON or not), the events are exactly the non-blank ones, numbered by line.
@@ -217,7 +217,7 @@ _JSON = st.recursive(
 )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     st.lists(st.dictionaries(st.text(max_size=6), _JSON, max_size=4), max_size=6), st.sampled_from([None, 2])
 )
@@ -229,7 +229,7 @@ def test_document_property(
     assert [json.loads(raw) for raw in lines_of(path)] == events
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.text(max_size=60), st.integers(min_value=0, max_value=80))
 def test_splunk_truncate_property(text: str, limit: int) -> None:
     text = text.encode("utf-8", "replace").decode("utf-8")  # no lone surrogates: the event text is UTF-8

@@ -1,7 +1,7 @@
 """The pieces of `make bench` (no timing: nothing here measures or compares speed).
 
-What the benchmark's figures rest on: the workloads are what the issue asks for (sizes, kinds, verbs,
-hostNetwork shares, the escaped key), deterministic; every contender is fed the same stored bytes; the
+What the benchmark's figures rest on: the workloads are what docs/performance.md describes (sizes, kinds,
+verbs, hostNetwork shares, the escaped key), deterministic; every contender is fed the same stored bytes; the
 floors answer every record with their field and pass records through; the harness counts answered
 records the way the driver decodes them; and an end-to-end smoke run produces a well-formed report.
 """
@@ -53,7 +53,7 @@ def worst() -> List[str]:
 # --- workloads -------------------------------------------------------------------------------------------
 
 
-@settings(max_examples=8, deadline=None)
+@settings(max_examples=8)
 @given(
     workload=st.sampled_from(bench_workload.WORKLOADS),
     seed=st.integers(0, 2**32),
@@ -172,7 +172,7 @@ def test_frames_are_getinfo_then_the_stored_bytes_then_finished(tmp_path: Path) 
 _cell = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     st.lists(
         st.fixed_dictionaries({"hostnet": _cell}, optional={"other": _cell, "mv": st.lists(_cell)}),
@@ -213,9 +213,6 @@ def _run(tmp_path: Path, script: str, python: str, workload: str = bench_workloa
         script, python, chunks=files[bench_inputs.FULL], events=40, check_field=bench_floors.FLOOR_FIELD
     )
     return result._asdict()
-
-
-@pytest.mark.protocol
 def test_both_floors_answer_every_record_with_their_constant_field(
     tmp_path: Path, app_dir: Path, interpreters: Dict[str, str]
 ) -> None:
@@ -288,9 +285,6 @@ def test_memory_is_flat_only_when_hostnetchecks_peak_does_not_grow_with_the_tota
     lines, flat = bench.memory_table(peaks(1000, 3000))
     assert not flat
     assert "| hostnetcheck | 1.0 | 2.9 | 3.00x |" in lines
-
-
-@pytest.mark.protocol
 def test_a_quick_run_reports_every_contender_workload_and_record_shape(
     tmp_path: Path, app_dir: Path, interpreters: Dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -330,9 +324,6 @@ def test_totals_must_be_whole_chunks_and_contenders_known(
         with pytest.raises(SystemExit):
             bench.parse_args([*base, *wrong])
     assert "whole number of 50000-event chunks" in capsys.readouterr().err
-
-
-@pytest.mark.protocol
 def test_no_repeats_measures_memory_only(
     tmp_path: Path, app_dir: Path, interpreters: Dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:

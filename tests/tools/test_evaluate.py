@@ -14,8 +14,9 @@ from hostnet_tools import evaluate
 from hostnet_tools.evaluate import TOTAL, Judged, Label
 from hostnet_tools.flatten import splunk_record
 from hostnet_tools.seed_wildcard import ANNOTATION_FIELD, seed_matches, spl_wildcard
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 
 
 def pod_event(annotation: str, verb: str = "create", resource: str = "pods") -> str:
@@ -159,9 +160,6 @@ def test_missing_labels_file_is_one_line_error(tmp_path: Path) -> None:
     code, out, err = run_evaluate("--app", str(tmp_path), "--labels", str(tmp_path / "none.csv"))
     assert code == 2 and out == ""
     assert err.startswith("evaluate: error:") and err.count("\n") == 1
-
-
-@pytest.mark.protocol
 def test_labels_must_cover_the_events(app_dir: Path, interpreters: Dict[str, str], tmp_path: Path) -> None:
     labels = tmp_path / "labels.csv"
     labels.write_text("line,truth,category,reason\n1,false,c,x\n", encoding="utf-8")
@@ -181,7 +179,6 @@ def test_labels_must_cover_the_events(app_dir: Path, interpreters: Dict[str, str
 SEED_TOTALS = ("3", "57", "5")
 
 
-@pytest.mark.protocol
 def test_evaluate_on_the_sample(app_dir: Path, python: str) -> None:
     code, out, err = run_evaluate("--app", str(app_dir), "--python", python, "--mismatches")
     assert code == 0, err

@@ -17,9 +17,10 @@ from hostnet_tools import replay
 from hostnet_tools.allowlist import AllowlistRow
 from hostnet_tools.auditlog import read_events
 from hostnet_tools.scp import Value
+from tests.support.paths import REPO
 
 SUMMARY = re.compile(r"detections: (\d+) of (\d+) events")
-SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "audit.log"
+SAMPLE = REPO / "samples" / "audit.log"
 
 POD_RECORD: Dict[str, Value] = {
     "_time": "1731574818.932723",
@@ -199,7 +200,15 @@ def test_missing_command_is_one_line_and_exit_3(tmp_path: Path) -> None:
     assert err.count("\n") == 1 and "make package" in err
 
 
-@pytest.mark.parametrize("reads", [[25] * 40, [1000], [1] * 999 + [1], [333, 333, 334]])
+@pytest.mark.parametrize(
+    "reads",
+    [
+        pytest.param([25] * 40, id="forty-reads-of-25"),
+        pytest.param([1000], id="one-read-of-1000"),
+        pytest.param([1] * 999 + [1], id="999-reads-of-1-then-1"),
+        pytest.param([333, 333, 334], id="three-thirds"),
+    ],
+)
 def test_progress_reports_each_step_once_up_to_100(reads: List[int]) -> None:
     err = io.StringIO()
     progress = replay.Progress(sum(reads), err)
@@ -221,9 +230,6 @@ def splunk_python(interpreters: Dict[str, str]) -> str:
 
 def replay_main(app_dir: Path, python: str, path: Path, *options: str) -> Tuple[int, str, str]:
     return run_main(["--app", str(app_dir), "--python", python, *options, str(path)])
-
-
-@pytest.mark.protocol
 def test_sample_replay_table(app_dir: Path, python: str) -> None:
     code, out, err = replay_main(app_dir, python, SAMPLE)
     assert code == 0, err
@@ -235,9 +241,6 @@ def test_sample_replay_table(app_dir: Path, python: str) -> None:
     rows = lines[1:-1]
     assert int(match.group(1)) == len(rows)
     assert lines[0].split()[0] == "line"
-
-
-@pytest.mark.protocol
 def test_csv_and_json_give_the_table_rows(app_dir: Path, splunk_python: str) -> None:
     _, table, _ = replay_main(app_dir, splunk_python, SAMPLE)
     table_lines = [line.split()[0] for line in table.splitlines()[1:-1]]
@@ -250,9 +253,6 @@ def test_csv_and_json_give_the_table_rows(app_dir: Path, splunk_python: str) -> 
     assert code == 0
     assert [json.loads(line)["line"] for line in out.splitlines()] == table_lines
     assert SUMMARY.fullmatch(err.splitlines()[-1])
-
-
-@pytest.mark.protocol
 def test_every_format_gives_the_same_verdicts(
     app_dir: Path, splunk_python: str, audit_events: Dict[str, str], tmp_path: Path
 ) -> None:
@@ -273,9 +273,6 @@ def test_every_format_gives_the_same_verdicts(
         )
     assert len(outcomes[0]) == len(parsed)
     assert all(outcome == outcomes[0] for outcome in outcomes)
-
-
-@pytest.mark.protocol
 def test_the_command_gets_each_event_as_splunk_indexes_it(
     app_dir: Path, splunk_python: str, tmp_path: Path
 ) -> None:
@@ -293,18 +290,12 @@ def test_the_command_gets_each_event_as_splunk_indexes_it(
     assert code == 0
     assert out.splitlines()[-1] == "detections: 0 of 4 events"
     assert "3 of 4 events are not JSON" in err
-
-
-@pytest.mark.protocol
 def test_empty_file_replays_to_zero(app_dir: Path, splunk_python: str, tmp_path: Path) -> None:
     path = tmp_path / "empty.log"
     path.write_bytes(b"")
     code, out, _ = replay_main(app_dir, splunk_python, path)
     assert code == 0
     assert out.splitlines()[-1] == "detections: 0 of 0 events"
-
-
-@pytest.mark.protocol
 def test_progress_option_on_a_small_file(app_dir: Path, splunk_python: str, tmp_path: Path) -> None:
     log = tmp_path / "audit.log"
     log.write_text('{"kind":"Event"}\n', encoding="utf-8")

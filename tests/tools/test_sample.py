@@ -3,7 +3,6 @@ cover every event, and it holds the cases the evaluation is about."""
 
 import collections
 import json
-from pathlib import Path
 from typing import Dict, List
 
 import make_sample
@@ -13,8 +12,10 @@ from hostnet_tools.auditlog import SPLUNK_TRUNCATE
 from hostnet_tools.evaluate import Label, read_labels
 from hostnet_tools.flatten import splunk_record
 from hostnet_tools.seed_wildcard import seed_matches
+from tests.support.kubernetes_truth import SPEC_PATHS, TEMPLATE_RESOURCES
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 SAMPLES = ROOT / "samples"
 # Each must be in the sample for the comparison to mean anything (docs/evaluation.md).
 REQUIRED_CATEGORIES = {
@@ -44,27 +45,9 @@ REQUIRED_CATEGORIES = {
     "duplicate-keys",
     "truncated",
 }
-# (objectRef.apiGroup, resource) pairs that ever served a pod spec, stated here independently of the engine's
-# table: extensions served Deployments, DaemonSets and ReplicaSets, never StatefulSets.
-SERVED_POD_SPECS = {
-    ("", "pods"),
-    ("", "replicationcontrollers"),
-    ("", "podtemplates"),
-    *(("apps", resource) for resource in ("deployments", "daemonsets", "replicasets", "statefulsets")),
-    *(("extensions", resource) for resource in ("deployments", "daemonsets", "replicasets")),
-    ("batch", "jobs"),
-    ("batch", "cronjobs"),
-}
-TEMPLATE_KINDS = {
-    "deployments",
-    "daemonsets",
-    "statefulsets",
-    "replicasets",
-    "replicationcontrollers",
-    "jobs",
-    "cronjobs",
-    "podtemplates",
-}
+# (objectRef.apiGroup, resource) pairs that ever served a pod spec, from the tests' own statement of truth.
+SERVED_POD_SPECS = set(SPEC_PATHS)
+TEMPLATE_KINDS = set(TEMPLATE_RESOURCES)
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,16 @@
 import json
 
 import pytest
-from engine_events import CLUSTER_ROLE_PATCH, LAST_APPLIED, event, fixture_event, judge, obj, spec
+
+from tests.support.engine_events import (
+    CLUSTER_ROLE_PATCH,
+    LAST_APPLIED,
+    event,
+    fixture_event,
+    judge,
+    obj,
+    spec,
+)
 
 
 def applied(pod_spec: object, resource: str = "pods") -> str:
@@ -91,9 +100,9 @@ def test_annotation_is_read_at_the_resources_pod_spec_path() -> None:
 @pytest.mark.parametrize(
     ("annotation", "reason"),
     [
-        ('{"spec": {"hostNetwork": tr', "last-applied annotation"),
-        ("hostNetwork: true", "last-applied annotation: not valid JSON"),
-        ("[" * 100_000 + "]" * 100_000, ""),
+        pytest.param('{"spec": {"hostNetwork": tr', "last-applied annotation", id="cut-json"),
+        pytest.param("hostNetwork: true", "last-applied annotation: not valid JSON", id="yaml-not-json"),
+        pytest.param("[" * 100_000 + "]" * 100_000, "", id="nested-past-the-depth-limit"),
     ],
 )
 def test_an_unreadable_annotation_is_unknown_and_does_not_raise(annotation: str, reason: str) -> None:

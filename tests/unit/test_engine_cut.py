@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from engine_events import (
+
+from tests.support.engine_events import (
     DEPLOYMENT,
     HOSTNET_POD,
     PLAIN_POD,

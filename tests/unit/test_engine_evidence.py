@@ -3,7 +3,8 @@
 import json
 
 import pytest
-from engine_events import event, judge, obj, spec, status
+
+from tests.support.engine_events import event, judge, obj, spec, status
 
 
 def test_response_object_is_read_before_request_object() -> None:
@@ -32,7 +33,15 @@ def test_a_status_response_alone_is_unknown() -> None:
     assert "Status" in verdict.error
 
 
-@pytest.mark.parametrize("response", ["a pod", 5, [obj(pod_spec=spec(False))], None])
+@pytest.mark.parametrize(
+    "response",
+    [
+        pytest.param("a pod", id="string"),
+        pytest.param(5, id="number"),
+        pytest.param([obj(pod_spec=spec(False))], id="list-of-objects"),
+        pytest.param(None, id="null"),
+    ],
+)
 def test_a_response_that_is_not_an_object_is_skipped(response: object) -> None:
     verdict = judge(event(request=obj(pod_spec=spec(True)), response=response))
     assert (verdict.hostnet, verdict.evidence) == ("true", "requestObject")
@@ -61,13 +70,13 @@ def test_request_received_stage_is_unknown() -> None:
 @pytest.mark.parametrize(
     ("value", "expected"),
     [
-        (True, "true"),
-        (False, "false"),
-        ("true", "false"),
-        (1, "false"),
-        (None, "false"),
-        ({"on": True}, "false"),
-        ([True], "false"),
+        pytest.param(True, "true", id="json-true"),
+        pytest.param(False, "false", id="json-false"),
+        pytest.param("true", "false", id="string-true"),
+        pytest.param(1, "false", id="number-1"),
+        pytest.param(None, "false", id="null"),
+        pytest.param({"on": True}, "false", id="object"),
+        pytest.param([True], "false", id="list-of-true"),
     ],
 )
 def test_only_the_json_value_true_is_true(value: object, expected: str) -> None:
@@ -102,14 +111,20 @@ def test_a_repeated_key_takes_its_last_value(first: str, last: str) -> None:
 @pytest.mark.parametrize(
     "pod_spec",
     [
-        {"containers": [{"name": "c", "image": "nginx", "hostNetwork": True}]},
-        {
+        pytest.param(
+            {"containers": [{"name": "c", "image": "nginx", "hostNetwork": True}]},
+            id="in-a-container",
+        ),
+        pytest.param({
             "containers": [
                 {"name": "c", "image": "nginx", "env": [{"name": "X", "value": '"hostNetwork":true'}]}
             ]
-        },
-        {"containers": [{"name": "c", "image": "nginx"}], "securityContext": {"hostNetwork": True}},
-        {"template": {"spec": {"hostNetwork": True}}},
+        }, id="in-an-env-value"),
+        pytest.param(
+            {"containers": [{"name": "c", "image": "nginx"}], "securityContext": {"hostNetwork": True}},
+            id="in-the-security-context",
+        ),
+        pytest.param({"template": {"spec": {"hostNetwork": True}}}, id="in-a-nested-template"),
     ],
 )
 def test_host_network_below_the_pod_spec_level_does_not_count(pod_spec: dict) -> None:
@@ -138,7 +153,15 @@ def test_a_pod_spec_in_a_configmap_does_not_count() -> None:
     assert judge(event("configmaps", request=body, response=body)).hostnet == "false"
 
 
-@pytest.mark.parametrize("bad_spec", [5, "spec", [spec(True)], None])
+@pytest.mark.parametrize(
+    "bad_spec",
+    [
+        pytest.param(5, id="number"),
+        pytest.param("spec", id="string"),
+        pytest.param([spec(True)], id="list-of-specs"),
+        pytest.param(None, id="null"),
+    ],
+)
 def test_a_spec_of_the_wrong_type_is_unknown(bad_spec: object) -> None:
     body = obj()
     body["spec"] = bad_spec

@@ -6,7 +6,13 @@ import random
 from typing import Any, Dict, List
 
 import pytest
-from engine_events import (
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kube_hostnet import assess, jsonread
+from kube_hostnet.assess import assess_without_early_exit
+from kube_hostnet.mention import may_name_host_network
+from tests.support.engine_events import (
     HOSTNET_POD,
     LAST_APPLIED,
     PLAIN_POD,
@@ -17,13 +23,7 @@ from engine_events import (
     spec,
     status,
 )
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from test_engine_properties import PROPERTY_SETTINGS, consistent_events, encode, encodings, mutate
-
-from kube_hostnet import assess, jsonread
-from kube_hostnet.assess import assess_without_early_exit
-from kube_hostnet.mention import may_name_host_network
+from tests.support.engine_strategies import consistent_events, encode, encodings, mutate
 
 DESCRIBING = ("spec_path", "namespace", "workload", "images")
 
@@ -111,7 +111,7 @@ def texts(draw: st.DrawFn) -> str:
     return raw
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=120)
 @given(texts())
 def test_the_early_exit_never_changes_a_verdict(raw: str) -> None:
     same_verdict_both_ways(raw)
@@ -123,7 +123,7 @@ def test_the_generated_texts_take_the_early_exit_often() -> None:
 
     # derandomize: the share is a property of the generator, so it is measured on the same 100 examples
     # every run instead of 40 random ones that sat at the threshold in 2 of 340 runs.
-    @settings(max_examples=100, deadline=None, derandomize=True)
+    @settings(max_examples=100, derandomize=True)
     @given(texts())
     def collect(raw: str) -> None:
         examples.append(raw)
@@ -244,7 +244,7 @@ def _decoded_strings(value: Any) -> List[str]:
     return []
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=120)
 @given(st.lists(st.sampled_from(_SPELLING), max_size=30))
 def test_text_that_cannot_name_host_network_decodes_to_nothing_that_does(pieces: List[str]) -> None:
     """The soundness argument of kube_hostnet.mention, checked on strings built from the pieces that could
@@ -263,7 +263,7 @@ def test_text_that_cannot_name_host_network_decodes_to_nothing_that_does(pieces:
                 assert all("hostNetwork" not in s for s in _decoded_strings(json.loads(inner)))
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=120)
 @given(st.randoms(use_true_random=False), st.booleans())
 def test_any_escaping_of_the_key_at_either_level_is_caught(rnd: random.Random, in_annotation: bool) -> None:
     def escaped(text: str) -> str:
@@ -283,7 +283,7 @@ def test_any_escaping_of_the_key_at_either_level_is_caught(rnd: random.Random, i
 # --- the object is described only when it carries host networking -------------------------------------------
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=120)
 @given(consistent_events())
 def test_only_a_true_verdict_describes_the_object(ev: Dict[str, Any]) -> None:
     verdict = assess(json.dumps(ev), {})

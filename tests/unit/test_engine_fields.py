@@ -3,9 +3,9 @@
 import copy
 
 import pytest
-from engine_events import LAST_APPLIED
 
 from kube_hostnet import assess
+from tests.support.engine_events import LAST_APPLIED
 
 
 def pod_create(**extra: object) -> dict:
@@ -61,7 +61,11 @@ def test_deployment_path_and_group() -> None:
 
 @pytest.mark.parametrize(
     "extra",
-    [{"objectRef.subresource": "status"}, {"verb": "get"}, {"objectRef.resource": "configmaps"}],
+    [
+        pytest.param({"objectRef.subresource": "status"}, id="status-subresource"),
+        pytest.param({"verb": "get"}, id="get-verb"),
+        pytest.param({"objectRef.resource": "configmaps"}, id="configmaps-resource"),
+    ],
 )
 def test_scope_rules_apply_to_fields(extra: dict) -> None:
     verdict = assess(None, pod_create(**{"responseObject.spec.hostNetwork": "true", **extra}))

@@ -6,10 +6,11 @@ import json
 from typing import Any, Dict
 
 import pytest
-from engine_events import LAST_APPLIED, event, judge, nest, obj, spec, spec_path, status
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_engine_properties import PROPERTY_SETTINGS, consistent_events
+
+from tests.support.engine_events import LAST_APPLIED, event, judge, nest, obj, spec, spec_path, status
+from tests.support.engine_strategies import consistent_events
 
 PARTIAL = {"kind": "PartialObjectMetadata", "apiVersion": "meta.k8s.io/v1", "metadata": {"name": "web"}}
 
@@ -68,7 +69,7 @@ TRANSFORMED_KINDS = st.sampled_from(
 )
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=120)
 @given(consistent_events(), TRANSFORMED_KINDS)
 def test_a_response_of_another_kind_never_changes_what_the_request_says(
     ev: Dict[str, Any], kind: str

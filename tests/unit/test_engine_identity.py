@@ -3,12 +3,13 @@
 import json
 
 import pytest
-from engine_events import (
+
+from kube_hostnet import FIELD_NAMES, limits
+from tests.support.engine_events import (
     ATTACH,
     DEPLOYMENT,
     HOSTNET_POD,
     PLAIN_POD,
-    SPEC_PATHS,
     event,
     fixture_event,
     judge,
@@ -16,21 +17,21 @@ from engine_events import (
     obj,
     spec,
 )
-
-from kube_hostnet import FIELD_NAMES, limits
+from tests.support.kubernetes_truth import SPEC_PATHS
 
 
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        (
+        pytest.param(
             HOSTNET_POD,
             ("true", "responseObject", "default", "ReplicaSet/nginx-deployment-754c877bcd", ("nginx",)),
+            id="hostnetwork-pod",
         ),
         # the object is only described when it carries host networking
-        (PLAIN_POD, ("false", "responseObject", "", "", ())),
-        (DEPLOYMENT, ("false", "requestObject", "", "", ())),
-        (ATTACH, ("false", "none", "", "", ())),
+        pytest.param(PLAIN_POD, ("false", "responseObject", "", "", ()), id="plain-pod"),
+        pytest.param(DEPLOYMENT, ("false", "requestObject", "", "", ()), id="deployment"),
+        pytest.param(ATTACH, ("false", "none", "", "", ()), id="attach"),
     ],
 )
 def test_falco_events(name: str, expected: tuple) -> None:

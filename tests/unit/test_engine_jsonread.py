@@ -4,12 +4,12 @@ import json
 import math
 
 import pytest
-from engine_events import event, judge, obj, spec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kube_hostnet import jsonread, limits
 from kube_hostnet.jsonread import SKIPPED, PartialDict, PartialList, parse, parse_tolerant
+from tests.support.engine_events import event, judge, obj, spec
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -20,7 +20,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(json_values, st.booleans())
 def test_tolerant_parser_reads_complete_json_like_json_loads(value: object, indent: bool) -> None:
     text = json.dumps([value], indent=2 if indent else None, ensure_ascii=False)
@@ -29,7 +29,7 @@ def test_tolerant_parser_reads_complete_json_like_json_loads(value: object, inde
     assert parsed.value == json.loads(text)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(json_values, st.data())
 def test_tolerant_parser_reads_every_prefix_as_cut_never_as_invalid(
     value: object, data: st.DataObject
@@ -45,20 +45,23 @@ def test_tolerant_parser_reads_every_prefix_as_cut_never_as_invalid(
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ('{"a": "abc', {}),  # a string without its closing quote is dropped
-        ('{"a": "ab\\', {}),
-        ('{"a": "\\u00', {}),
-        ('{"a": 12', {}),  # the number may have gone on
-        ('{"a": 1.', {}),
-        ('{"a": -', {}),
-        ('{"a": 1e', {}),
-        ('{"a": tr', {}),
-        ('{"a": true', {"a": True}),  # a literal read completely is kept
-        ('{"a": null', {"a": None}),
-        ('{"a": 1, "b', {"a": 1}),
-        ('{"a": 1, "b":', {"a": 1}),
-        ('{"a": [1, 2', {"a": [1]}),
-        ('{"a": {"b": {"c": true}, "d": [{"e": false', {"a": {"b": {"c": True}, "d": [{"e": False}]}}),
+        pytest.param('{"a": "abc', {}, id="in-a-string"),  # a string without its closing quote is dropped
+        pytest.param('{"a": "ab\\', {}, id="after-a-backslash"),
+        pytest.param('{"a": "\\u00', {}, id="in-a-unicode-escape"),
+        pytest.param('{"a": 12', {}, id="in-an-integer"),  # the number may have gone on
+        pytest.param('{"a": 1.', {}, id="after-a-decimal-point"),
+        pytest.param('{"a": -', {}, id="after-a-minus"),
+        pytest.param('{"a": 1e', {}, id="in-an-exponent"),
+        pytest.param('{"a": tr', {}, id="in-a-literal"),
+        pytest.param('{"a": true', {"a": True}, id="after-true"),  # a literal read completely is kept
+        pytest.param('{"a": null', {"a": None}, id="after-null"),
+        pytest.param('{"a": 1, "b', {"a": 1}, id="in-a-second-key"),
+        pytest.param('{"a": 1, "b":', {"a": 1}, id="after-a-second-colon"),
+        pytest.param('{"a": [1, 2', {"a": [1]}, id="in-an-array"),
+        pytest.param(
+            '{"a": {"b": {"c": true}, "d": [{"e": false', {"a": {"b": {"c": True}, "d": [{"e": False}]}},
+            id="deep-in-objects-and-arrays",
+        ),
     ],
 )
 def test_what_survives_a_cut(text: str, expected: dict) -> None:
@@ -196,7 +199,16 @@ def test_a_huge_integer_in_text_that_is_not_json_is_still_not_json() -> None:
 # --- an event is an object: other text json.loads rejects is not handed to the tolerant parser --------------
 
 
-@pytest.mark.parametrize("text", ["[1, 2, {", "  \n[" + "1," * 1000, "tru", '"abc', "12 13"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("[1, 2, {", id="cut-array"),
+        pytest.param("  \n[" + "1," * 1000, id="long-cut-array"),
+        pytest.param("tru", id="cut-literal"),
+        pytest.param('"abc', id="cut-string"),
+        pytest.param("12 13", id="two-numbers"),
+    ],
+)
 def test_event_text_that_cannot_be_an_object_skips_the_tolerant_parser(
     text: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,9 +3,9 @@
 import json
 
 import pytest
-from engine_events import event, judge, obj, spec
 
 from kube_hostnet.patches import pointer_tokens
+from tests.support.engine_events import event, judge, obj, spec
 
 
 def patched(body: object, resource: str = "pods", code: int = 200) -> str:
@@ -16,44 +16,63 @@ def patched(body: object, resource: str = "pods", code: int = 200) -> str:
 @pytest.mark.parametrize(
     ("operations", "expected"),
     [
-        ([{"op": "add", "path": "/spec/hostNetwork", "value": True}], "true"),
-        ([{"op": "replace", "path": "/spec/hostNetwork", "value": True}], "true"),
-        ([{"op": "replace", "path": "/spec/hostNetwork", "value": False}], "false"),
-        ([{"op": "add", "path": "/spec/hostNetwork", "value": "true"}], "false"),
-        ([{"op": "remove", "path": "/spec/hostNetwork"}], "false"),
+        pytest.param([{"op": "add", "path": "/spec/hostNetwork", "value": True}], "true", id="add-true"),
+        pytest.param(
+            [{"op": "replace", "path": "/spec/hostNetwork", "value": True}], "true",
+            id="replace-true",
+        ),
+        pytest.param(
+            [{"op": "replace", "path": "/spec/hostNetwork", "value": False}], "false",
+            id="replace-false",
+        ),
+        pytest.param(
+            [{"op": "add", "path": "/spec/hostNetwork", "value": "true"}], "false",
+            id="add-string-true",
+        ),
+        pytest.param([{"op": "remove", "path": "/spec/hostNetwork"}], "false", id="remove"),
         # an ancestor replaced by a value that holds the key, or does not
-        ([{"op": "replace", "path": "/spec", "value": spec(True)}], "true"),
-        ([{"op": "replace", "path": "/spec", "value": spec()}], "false"),
-        ([{"op": "remove", "path": "/spec"}], "false"),
+        pytest.param(
+            [{"op": "replace", "path": "/spec", "value": spec(True)}], "true",
+            id="replace-spec-holding-true",
+        ),
+        pytest.param(
+            [{"op": "replace", "path": "/spec", "value": spec()}], "false",
+            id="replace-spec-without-it",
+        ),
+        pytest.param([{"op": "remove", "path": "/spec"}], "false", id="remove-spec"),
         # in order, the last one wins
-        (
+        pytest.param(
             [
                 {"op": "add", "path": "/spec/hostNetwork", "value": True},
                 {"op": "remove", "path": "/spec/hostNetwork"},
             ],
             "false",
+            id="add-then-remove",
         ),
-        (
+        pytest.param(
             [
                 {"op": "remove", "path": "/spec/hostNetwork"},
                 {"op": "add", "path": "/spec/hostNetwork", "value": True},
             ],
             "true",
+            id="remove-then-add",
         ),
-        (
+        pytest.param(
             [
                 {"op": "add", "path": "/spec/hostNetwork", "value": True},
                 {"op": "add", "path": "/spec/containers/0/image", "value": "x"},
             ],
             "true",
+            id="add-then-other-path",
         ),
         # test does not change it; a descendant of the key is not the key
-        (
+        pytest.param(
             [
                 {"op": "add", "path": "/spec/hostNetwork", "value": True},
                 {"op": "test", "path": "/spec/hostNetwork", "value": True},
             ],
             "true",
+            id="add-then-test",
         ),
     ],
 )
@@ -116,15 +135,18 @@ def test_json_pointer_escapes_are_tokens_not_separators(pointer: str) -> None:
 @pytest.mark.parametrize(
     ("pointer", "tokens"),
     [
-        ("", None),  # the API server rejects a path without '/'
-        ("/", ("",)),
-        ("/a~1b/c", ("a/b", "c")),
-        ("/a~01", ("a~1",)),
-        ("/~0~1", ("~/",)),
-        ("a/b", ("b",)),  # what comes before the first '/' is ignored
-        ("x/spec/hostNetwork", ("spec", "hostNetwork")),
-        ("hostNetwork", None),
-        (5, None),
+        pytest.param("", None, id="empty"),  # the API server rejects a path without '/'
+        pytest.param("/", ("",), id="root"),
+        pytest.param("/a~1b/c", ("a/b", "c"), id="escaped-slash"),
+        pytest.param("/a~01", ("a~1",), id="escaped-tilde-then-1"),
+        pytest.param("/~0~1", ("~/",), id="tilde-and-slash"),
+        pytest.param(
+            "a/b", ("b",),  # what comes before the first '/' is ignored
+            id="text-before-first-slash",
+        ),
+        pytest.param("x/spec/hostNetwork", ("spec", "hostNetwork"), id="prefix-before-the-path"),
+        pytest.param("hostNetwork", None, id="no-slash"),
+        pytest.param(5, None, id="not-a-string"),
     ],
 )
 def test_pointer_tokens_follow_rfc_6901(pointer: object, tokens: object) -> None:
@@ -149,9 +171,9 @@ def test_json_patch_that_does_not_touch_host_network_is_unknown() -> None:
 @pytest.mark.parametrize(
     "operations",
     [
-        [{"op": "add", "path": "/spec/hostNetwork"}],  # no value
-        [{"path": "/spec/hostNetwork", "value": False}],  # no op
-        [{"op": "frobnicate", "path": "/spec/hostNetwork", "value": False}],
+        pytest.param([{"op": "add", "path": "/spec/hostNetwork"}], id="add-without-value"),  # no value
+        pytest.param([{"path": "/spec/hostNetwork", "value": False}], id="without-op"),  # no op
+        pytest.param([{"op": "frobnicate", "path": "/spec/hostNetwork", "value": False}], id="unknown-op"),
     ],
 )
 def test_unreadable_json_patch_operations_on_host_network_are_unknown(operations: list) -> None:
@@ -168,16 +190,19 @@ def test_operations_that_are_not_objects_are_skipped() -> None:
 @pytest.mark.parametrize(
     ("body", "expected"),
     [
-        ({"spec": {"hostNetwork": True}}, "true"),
-        ({"spec": {"hostNetwork": False}}, "false"),
-        ({"spec": {"hostNetwork": None}}, "false"),  # null deletes the key
-        ({"spec": None}, "false"),
-        ({"spec": {"hostNetwork": "true"}}, "false"),
-        ({"spec": {"$patch": "replace", "hostNetwork": True}}, "true"),
-        ({"spec": {"$retainKeys": ["hostNetwork"], "hostNetwork": True}}, "true"),
+        pytest.param({"spec": {"hostNetwork": True}}, "true", id="true"),
+        pytest.param({"spec": {"hostNetwork": False}}, "false", id="false"),
+        pytest.param({"spec": {"hostNetwork": None}}, "false", id="null-deletes"),  # null deletes the key
+        pytest.param({"spec": None}, "false", id="null-spec"),
+        pytest.param({"spec": {"hostNetwork": "true"}}, "false", id="string-true"),
+        pytest.param({"spec": {"$patch": "replace", "hostNetwork": True}}, "true", id="patch-replace-true"),
+        pytest.param(
+            {"spec": {"$retainKeys": ["hostNetwork"], "hostNetwork": True}}, "true",
+            id="retain-keys-true",
+        ),
         # false under both patch types: strategic merge drops the key, JSON merge writes a non-true value
-        ({"spec": {"$patch": "delete", "hostNetwork": False}}, "false"),
-        ({"spec": {"$patch": "delete", "hostNetwork": None}}, "false"),
+        pytest.param({"spec": {"$patch": "delete", "hostNetwork": False}}, "false", id="patch-delete-false"),
+        pytest.param({"spec": {"$patch": "delete", "hostNetwork": None}}, "false", id="patch-delete-null"),
     ],
 )
 def test_merge_and_strategic_merge_bodies(body: dict, expected: str) -> None:
@@ -279,11 +304,17 @@ def test_json_patch_paths_are_split_at_every_slash(pointer: str, expected: str) 
 @pytest.mark.parametrize(
     "invalid",
     [
-        {"op": "add", "path": "", "value": obj(pod_spec=spec(True))},  # no root operations in v4
-        {"op": "remove", "path": "spec"},
-        {"op": "add", "value": True},  # no path at all
-        {"op": "copy", "from": "", "path": "/metadata/labels/x"},
-        {"op": "move", "from": "metadata", "path": "/spec/hostNetwork"},
+        pytest.param(
+            {"op": "add", "path": "", "value": obj(pod_spec=spec(True))},  # no root operations in v4
+            id="add-at-empty-path",
+        ),
+        pytest.param({"op": "remove", "path": "spec"}, id="remove-without-slash"),
+        pytest.param({"op": "add", "value": True}, id="add-without-path"),  # no path at all
+        pytest.param({"op": "copy", "from": "", "path": "/metadata/labels/x"}, id="copy-from-empty"),
+        pytest.param(
+            {"op": "move", "from": "metadata", "path": "/spec/hostNetwork"},
+            id="move-from-without-slash",
+        ),
     ],
 )
 @pytest.mark.parametrize("position", ["before", "after"])
@@ -310,11 +341,26 @@ def test_a_test_of_the_whole_document_is_a_valid_operation() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        {"spec": {"template": {"spec": {"$patch": "delete", "hostNetwork": True}}}},  # the same map
-        {"spec": {"template": {"$patch": "replace", "spec": {"$patch": "delete", "hostNetwork": True}}}},
-        {"spec": {"$patch": "delete", "template": {"spec": {"hostNetwork": True}}}},  # an ancestor
-        {"$patch": "delete", "spec": {"template": {"spec": {"hostNetwork": True}}}},
-        {"spec": {"template": {"spec": {"$patch": "delete", "hostNetwork": True, "containers": []}}}},
+        pytest.param(
+            {"spec": {"template": {"spec": {"$patch": "delete", "hostNetwork": True}}}},  # the same map
+            id="delete-beside-it",
+        ),
+        pytest.param(
+            {"spec": {"template": {"$patch": "replace", "spec": {"$patch": "delete", "hostNetwork": True}}}},
+            id="replace-above-delete-beside",
+        ),
+        pytest.param(
+            {"spec": {"$patch": "delete", "template": {"spec": {"hostNetwork": True}}}},  # an ancestor
+            id="delete-on-the-template",
+        ),
+        pytest.param(
+            {"$patch": "delete", "spec": {"template": {"spec": {"hostNetwork": True}}}},
+            id="delete-at-the-top",
+        ),
+        pytest.param(
+            {"spec": {"template": {"spec": {"$patch": "delete", "hostNetwork": True, "containers": []}}}},
+            id="delete-beside-it-and-containers",
+        ),
     ],
 )
 def test_host_network_true_beside_a_dropping_directive_is_true(body: dict) -> None:
@@ -326,10 +372,13 @@ def test_host_network_true_beside_a_dropping_directive_is_true(body: dict) -> No
 @pytest.mark.parametrize(
     "body",
     [
-        {"spec": {"$patch": "replace", "containers": []}},
-        {"spec": {"$patch": "delete"}},
-        {"spec": {"$retainKeys": ["containers"], "containers": []}},
-        {"$patch": "replace", "metadata": {"labels": {"a": "b"}}},  # an ancestor without spec
+        pytest.param({"spec": {"$patch": "replace", "containers": []}}, id="replace-spec"),
+        pytest.param({"spec": {"$patch": "delete"}}, id="delete-spec"),
+        pytest.param({"spec": {"$retainKeys": ["containers"], "containers": []}}, id="retain-other-keys"),
+        pytest.param(
+            {"$patch": "replace", "metadata": {"labels": {"a": "b"}}},  # an ancestor without spec
+            id="replace-at-the-top",
+        ),
     ],
 )
 def test_a_directive_that_would_unset_an_absent_key_is_unknown(body: dict) -> None:

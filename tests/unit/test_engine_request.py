@@ -4,7 +4,8 @@ import json
 from typing import Any, Dict
 
 import pytest
-from engine_events import event, judge, obj, spec
+
+from tests.support.engine_events import event, judge, obj, spec
 
 HOSTNET_CREATE = event(request=obj(pod_spec=spec(True)), name="web", namespace="prod")
 HOSTNET_CREATE.update(

@@ -1,7 +1,9 @@
 """Rule 1: which resources, groups, subresources and verbs are judged, and where their pod spec is read."""
 
 import pytest
-from engine_events import SPEC_PATHS, event, judge, nest, obj, spec
+
+from tests.support.engine_events import event, judge, nest, obj, spec
+from tests.support.kubernetes_truth import SPEC_PATHS
 
 
 @pytest.mark.parametrize(("group", "resource"), sorted(SPEC_PATHS))

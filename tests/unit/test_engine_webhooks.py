@@ -4,10 +4,10 @@ import json
 from typing import Any, Dict, List, Optional
 
 import pytest
-from engine_events import event, judge, obj, spec
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_engine_properties import PROPERTY_SETTINGS
+
+from tests.support.engine_events import event, judge, obj, spec
 
 PATCH_KEY = "patch.webhook.admission.k8s.io/round_{}_index_{}"
 MUTATION_KEY = "mutation.webhook.admission.k8s.io/round_{}_index_{}"
@@ -97,11 +97,27 @@ def test_a_webhook_on_a_patch_body_applies_after_it() -> None:
 @pytest.mark.parametrize(
     "annotations",
     [
-        webhook({}, "hidden.x", None),  # level Metadata: only the mutation record
-        {PATCH_KEY.format(0, 0): "{not json", MUTATION_KEY.format(0, 0): '{"webhook":"w","mutated":true}'},
-        {PATCH_KEY.format(0, 0): json.dumps({"webhook": "w", "patch": ADD_TRUE, "patchType": "Other"})},
-        {MUTATION_KEY.format(0, 0): "{unreadable"},
-        webhook(webhook({}, "early.x", REMOVE, "0_0"), "hidden.x", None, "0_1"),  # after the last decision
+        pytest.param(
+            webhook({}, "hidden.x", None),  # level Metadata: only the mutation record
+            id="mutated-without-patch",
+        ),
+        pytest.param(
+            {
+                PATCH_KEY.format(0, 0): "{not json",
+                MUTATION_KEY.format(0, 0): '{"webhook":"w","mutated":true}',
+            },
+            id="unreadable-patch",
+        ),
+        pytest.param(
+            {PATCH_KEY.format(0, 0): json.dumps({"webhook": "w", "patch": ADD_TRUE, "patchType": "Other"})},
+            id="unknown-patch-type",
+        ),
+        pytest.param({MUTATION_KEY.format(0, 0): "{unreadable"}, id="unreadable-mutation"),
+        # after the last decision
+        pytest.param(
+            webhook(webhook({}, "early.x", REMOVE, "0_0"), "hidden.x", None, "0_1"),
+            id="hidden-after-an-early-remove",
+        ),
     ],
 )
 def test_a_mutation_without_a_readable_patch_makes_false_unknown(annotations: Dict[str, str]) -> None:
@@ -152,7 +168,7 @@ def test_the_reproducer_of_the_review() -> None:
     assert judge(ev).hostnet == "true"
 
 
-@PROPERTY_SETTINGS
+@settings(max_examples=120)
 @given(
     st.sampled_from([True, False, "absent"]),
     st.lists(st.sampled_from(["add", "remove", "label", "hidden"]), max_size=4),

@@ -3,14 +3,12 @@ sound if judging events makes no reference cycles, or memory would grow with the
 
 import gc
 import json
-from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
 
 import hostnetcheck_stream
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "k8s-audit"
+from tests.support.paths import K8S_AUDIT
 
 
 class _Command:
@@ -22,7 +20,7 @@ class _Command:
 
 
 def _events() -> List[str]:
-    texts = [path.read_text(encoding="utf-8").strip() for path in sorted(FIXTURES.glob("*.json"))]
+    texts = [path.read_text(encoding="utf-8").strip() for path in sorted(K8S_AUDIT.glob("*.json"))]
     damaged = [text[: len(text) // 2] for text in texts] + [text.replace(",", ";", 1) for text in texts]
     deep = '{"kind":"Event","verb":"patch","requestObject":' + "[" * 5000 + "]" * 5000 + "}"
     return [*texts, *damaged, deep, json.dumps({"verb": "create"}), "not json"]

@@ -13,7 +13,7 @@ Flattening rules, and where each comes from:
   `metadata.annotations` + `kubectl.kubernetes.io/last-applied-configuration` ->
   `...annotations.kubectl.kubernetes.io/last-applied-configuration` (Splunk Search Reference, spath:
   "a location path is composed of one or more location steps, separated by periods"; the field name is the
-  one the seed detection searches, /work/shared/seed, ESCU "Kubernetes Pod With Host Network Attachment").
+  one the seed detection searches, ESCU "Kubernetes Pod With Host Network Attachment").
 - An array adds `{}` to the name and each element is extracted under it, so values from every element of
   an array become one multivalue field: `user.groups{}`, `requestObject.spec.containers{}.image`
   (spath docs example `commits{}.author.name`; the seed's `user.groups{}` and `sourceIPs{}`).
@@ -21,8 +21,8 @@ Flattening rules, and where each comes from:
   `1.50`), `true`/`false`, and `null` as the text `null`. A field with one value is a str, with more a
   list (a multivalue field). The value of the last-applied annotation is the decoded JSON string: the
   whole object as text, which is what the seed's wildcard `*\\"hostNetwork\\":true*` matches.
-- Not in Splunk's documentation, chosen to match what Splunk shows for such events (unverified here: no
-  Splunk can run on this machine): an array of arrays adds `{}` once per level (`a{}{}`); an empty array or
+- Not in Splunk's documentation, chosen to match what Splunk shows for such events (not checked against a
+  running Splunk): an array of arrays adds `{}` once per level (`a{}{}`); an empty array or
   object yields no field; a key repeated in one object yields every occurrence, in order.
 - Not modelled: extraction limits (spath auto-extract reads the first 5,000 characters by default, limits.conf
   `[spath] extraction_cutoff`; search-time KV reads `[kv] maxchars`) and index-time TRUNCATE (10,000 bytes by

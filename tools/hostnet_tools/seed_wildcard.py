@@ -1,6 +1,7 @@
 """The seed detection's filter, evaluated the way SPL evaluates it, on the fields Splunk extracts.
 
-The seed ("Kubernetes Pod With Host Network Attachment", /work/shared/seed, ESCU version 3) searches
+The seed (ESCU "Kubernetes Pod With Host Network Attachment" version 3, splunk/security_content
+`detections/cloud/kubernetes_pod_with_host_network_attachment.yml`) searches
 
     `kube_audit` objectRef.resource=pods verb=create OR verb=update
     requestObject.metadata.annotations.kubectl.kubernetes.io/last-applied-configuration=*\\"hostNetwork\\":true*

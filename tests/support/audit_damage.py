@@ -1,7 +1,7 @@
 """Ways an audit event's text gets damaged, and which events no damage can turn into a hostNetwork finding.
 
-Shared by the hypothesis strategies (audit_strategies.py) and the atheris target (fuzz_assess.py), so both
-fuzzers damage events the same way and judge them by the same definition.
+Shared by the hypothesis strategies (audit_strategies.py) and the atheris target (tests/fuzz/fuzz_assess.py),
+so both fuzzers damage events the same way and judge them by the same definition.
 
 Clear negative (the events whose damage must never give hostnet=true): a complete, valid JSON object whose
 text, lower-cased, contains no `u` followed by four hex digits, and whose letters (every other character

@@ -10,22 +10,16 @@ writes any other `true`, so its events are clear negatives (audit_damage.clear_n
 import json
 from typing import Any, Dict, List, Optional, Tuple
 
-import audit_damage
 from hypothesis import strategies as st
 
-# resource -> (apiGroups the engine accepts; "" is the core group, path of the pod spec in the object)
+from tests.support import audit_damage
+from tests.support.kubernetes_truth import POD_SPEC_HOLDERS
+
+# resource -> (every group that ever served it, "" is the core group; path of the pod spec in the object)
 POD_SPEC_PATHS: Dict[str, Tuple[Tuple[str, ...], Tuple[str, ...]]] = {
-    "pods": (("",), ("spec",)),
-    "deployments": (("apps", "extensions"), ("spec", "template", "spec")),
-    "daemonsets": (("apps", "extensions"), ("spec", "template", "spec")),
-    "statefulsets": (("apps",), ("spec", "template", "spec")),
-    "replicasets": (("apps", "extensions"), ("spec", "template", "spec")),
-    "replicationcontrollers": (("",), ("spec", "template", "spec")),
-    "jobs": (("batch",), ("spec", "template", "spec")),
-    "cronjobs": (("batch",), ("spec", "jobTemplate", "spec", "template", "spec")),
-    "podtemplates": (("",), ("template", "spec")),
-    "configmaps": (("",), ("spec",)),  # no pod spec: out of scope even with a spec key
+    row.resource: (row.groups, row.spec_path) for row in POD_SPEC_HOLDERS
 }
+POD_SPEC_PATHS["configmaps"] = (("",), ("spec",))  # no pod spec: out of scope even with a spec key
 VERBS = ("create", "update", "patch", "get", "delete")
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 HUGE_MAX = 200_000  # long enough to defeat any per-string shortcut, short enough for many examples

@@ -7,7 +7,7 @@ guesses, so a new construct makes the tests fail until the checker learns it.
 import re
 from typing import Dict, FrozenSet, Iterable, List, NamedTuple, Optional, Sequence, Set, Tuple
 
-from splunk_conf import Conf
+from tests.support.splunk_conf import Conf
 
 # Commands a search stage may start with (the ones Splunk ships, as far as these searches use them, and
 # this add-on's own). Generating commands may start a search that begins with `|`.

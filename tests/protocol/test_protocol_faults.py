@@ -5,24 +5,21 @@ Frames are built with hostnet_tools.scp's encoders; the faults that are not vali
 a blank line, bytes that are not UTF-8) are made by editing those bytes.
 """
 
-from pathlib import Path
 from typing import Callable, Dict, Iterator, Sequence
 
 import pytest
 
 from hostnet_tools import scp
 from kube_hostnet import FIELD_NAMES
-
-pytestmark = pytest.mark.protocol
+from tests.support.paths import K8S_AUDIT
 
 # splunklib 2.1.1, searchcommands/internals.py: csv.field_size_limit(10485760), in characters.
 SDK_CSV_FIELD_LIMIT = 10485760
 MAX_RESULT_ROWS = 50_000
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "k8s-audit"
 
 
 def _event(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8").rstrip("\r\n")
+    return (K8S_AUDIT / name).read_text(encoding="utf-8").rstrip("\r\n")
 
 
 def _execute(records: Sequence[scp.InRecord], finished: bool = False) -> bytes:

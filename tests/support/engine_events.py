@@ -1,12 +1,12 @@
 """Builders of audit events for the engine's unit tests (the shapes the API server writes)."""
 
 import json
-from pathlib import Path
 from typing import Any, Dict, Optional, Sequence
 
 from kube_hostnet import Verdict, assess
+from tests.support.kubernetes_truth import KINDS, SPEC_PATHS
+from tests.support.paths import K8S_AUDIT
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "k8s-audit"
 HOSTNET_POD = "falco_create_nginx_pod_hostnetwork.json"
 PLAIN_POD = "falco_create_nginx_pod_nohostnetwork.json"
 DEPLOYMENT = "falco_create_deployment.json"
@@ -16,36 +16,8 @@ LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
 _ABSENT: Any = object()
 
-# Where each resource keeps its pod spec, written out here (not taken from the engine) so the tests check it.
-SPEC_PATHS = {
-    ("", "pods"): ("spec",),
-    ("", "replicationcontrollers"): ("spec", "template", "spec"),
-    ("", "podtemplates"): ("template", "spec"),
-    ("apps", "deployments"): ("spec", "template", "spec"),
-    ("apps", "daemonsets"): ("spec", "template", "spec"),
-    ("apps", "statefulsets"): ("spec", "template", "spec"),
-    ("apps", "replicasets"): ("spec", "template", "spec"),
-    ("extensions", "deployments"): ("spec", "template", "spec"),
-    ("extensions", "daemonsets"): ("spec", "template", "spec"),
-    ("extensions", "replicasets"): ("spec", "template", "spec"),
-    ("batch", "jobs"): ("spec", "template", "spec"),
-    ("batch", "cronjobs"): ("spec", "jobTemplate", "spec", "template", "spec"),
-}
-KINDS = {
-    "pods": "Pod",
-    "replicationcontrollers": "ReplicationController",
-    "podtemplates": "PodTemplate",
-    "deployments": "Deployment",
-    "daemonsets": "DaemonSet",
-    "statefulsets": "StatefulSet",
-    "replicasets": "ReplicaSet",
-    "jobs": "Job",
-    "cronjobs": "CronJob",
-}
-
-
 def fixture_text(name: str) -> str:
-    return (FIXTURES / name).read_text(encoding="utf-8")
+    return (K8S_AUDIT / name).read_text(encoding="utf-8")
 
 
 def fixture_event(name: str) -> Dict[str, Any]:

@@ -6,7 +6,7 @@ requestObject, responseObject and annotations are free-form objects. Arrays get 
 
 import re
 
-from spl_check import SPLUNK_EVENT_FIELDS
+from tests.support.spl_check import SPLUNK_EVENT_FIELDS
 
 _TOP = {
     "kind", "apiVersion", "level", "auditID", "stage", "requestURI", "verb", "userAgent", "sourceIPs{}",
