@@ -212,3 +212,26 @@ def test_coverage_reads_the_same_candidates_as_the_blind_spot_rule(report, blind
         return " ".join(spl.split("| hostnetcheck")[0].split())
 
     assert head(report["search"]) == head(blind["search"])
+
+
+# --- make run's coverage summary restates the report -------------------------------------------------------
+
+
+def test_make_runs_coverage_uses_the_macros_lists_and_threshold(macros):
+    from hostnet_tools import coverage
+
+    definition = macros[(IN_SCOPE_MACRO, 0)].definition
+    resources = re.search(r'in\(hostnet_req_resource, ([^)]*)\)', definition)
+    assert resources
+    assert {r.strip().strip('"') for r in resources.group(1).split(",")} == coverage.RESOURCE_TERMS
+    threshold = re.search(r"len\(_raw\) >= (\d+)", macros[(WRITES_OR_CUT_MACRO, 0)].definition)
+    assert threshold and int(threshold.group(1)) == coverage.CUT_CANDIDATE_CHARS
+
+
+def test_make_run_reads_the_fix_from_the_shipped_lookup(app_dir, gaps):
+    from hostnet_tools import coverage
+
+    loaded = coverage.load_gaps(str(app_dir))
+    assert {gap: (g.attacker_influenced, g.fix) for gap, g in loaded.items()} == {
+        row["gap"]: (row["attacker_influenced"] == "true", row["fix"]) for row in gaps
+    }
