@@ -302,7 +302,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         prog="python -m hostnet_tools.replay",
         description="Replay a Kubernetes audit log through the built hostnetcheck command.",
     )
-    parser.add_argument("audit_log", help="JSON lines (optionally gzip), a JSON array, or an EventList")
+    parser.add_argument("audit_log", help="an audit log, or a platform's export of one (see README)")
     parser.add_argument("--app", required=True, help="the built add-on: output/TA-kubernetes-hostnet")
     parser.add_argument("--python", default=sys.executable, help="the interpreter Splunk would run it with")
     parser.add_argument("--format", choices=FORMATS, default="table")
