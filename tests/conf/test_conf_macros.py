@@ -3,9 +3,9 @@
 import re
 
 from hostnet_tools import allowlist
-from kube_hostnet import FIELD_NAMES
 from tests.support.audit_fields import is_audit_event_field
 from tests.support.content_names import LOOKUP_NAME
+from tests.support.engine_contract import COMMAND_FIELDS
 from tests.support.spl_check import check, check_fragment, field_flow
 
 ALLOWLIST = "kubernetes_hostnet_allowlist"
@@ -54,7 +54,8 @@ def test_allowlist_lookup_keys_on_namespace_workload_and_user(macros, conf):
     words = lookup.split()
     assert words[0] == LOOKUP_NAME and LOOKUP_NAME in conf("transforms")
     inputs = " ".join(words[1 : words.index("OUTPUT")])
-    assert inputs == "namespace AS hostnet_namespace workload AS hostnet_workload user AS user.username"
+    # The requesting user as the command reads it from every audit shape, not an extracted field.
+    assert inputs == "namespace AS hostnet_namespace workload AS hostnet_workload user AS hostnet_req_user"
     outputs = re.findall(r"(\w+) AS (\w+)", " ".join(words[words.index("OUTPUT") + 1 :]))
     assert {column for column, _ in outputs} == {"workload", "image", "reason"}
 
@@ -62,9 +63,9 @@ def test_allowlist_lookup_keys_on_namespace_workload_and_user(macros, conf):
 def test_allowlist_macro_keeps_events_and_adds_only_hostnet_allowlisted(macros):
     pipeline = check(f"index=k8s | hostnetcheck | `{ALLOWLIST}`", macros)
     assert "where" not in [s.command for s in pipeline] and "search" not in [s.command for s in pipeline[1:]]
-    flow = field_flow(pipeline, is_audit_event_field, {"hostnetcheck": FIELD_NAMES})
+    flow = field_flow(pipeline, is_audit_event_field, {"hostnetcheck": COMMAND_FIELDS})
     assert flow.used_unknown == frozenset()
-    assert flow.output == frozenset(FIELD_NAMES) | {"hostnet_allowlisted"}
+    assert flow.output == COMMAND_FIELDS | {"hostnet_allowlisted"}
 
 
 def test_known_infrastructure_macro_drops_what_the_allowlist_marks(macros):

@@ -3,21 +3,23 @@
 import json
 import re
 
-from kube_hostnet import FIELD_NAMES
+from hostnet_tools.indexterms import term_groups
+from kube_hostnet.resources import POD_SPEC_PATHS
 from kube_hostnet.scope import WRITE_VERBS
-from tests.support.audit_fields import is_audit_event_field
 from tests.support.content_names import APP_LABEL, RULE_NAME
-from tests.support.kubernetes_truth import SPEC_PATHS
-from tests.support.spl_check import check, expand, field_flow, first_stage_index, macro_calls
+from tests.support.engine_contract import COMMAND_FIELDS, SEED_COLUMNS
+from tests.support.spl_check import (
+    SPLUNK_EVENT_FIELDS,
+    check,
+    expand,
+    field_flow,
+    first_stage_index,
+    macro_calls,
+)
 from tests.support.splunk_conf import is_true
 
 FILTER_MACRO = "kubernetes_pod_with_host_network_attachment_filter"
 ALLOWLIST_MACRO = "kubernetes_hostnet_known_infrastructure"
-# The seed's `stats ... by` fields (its published search), without the last-applied annotation it matched.
-SEED_BY_FIELDS = (
-    "kind", "objectRef.name", "objectRef.namespace", "objectRef.resource", "requestObject.kind",
-    "responseStatus.code", "sourceIPs{}", "stage", "user.username", "userAgent", "verb",
-)
 EVIDENCE_BY_FIELDS = (
     "hostnet_evidence", "hostnet_annotation_mismatch", "hostnet_workload", "hostnet_namespace",
 )
@@ -31,7 +33,8 @@ def _normalized(spl):
 
 
 def _flow(spl, macros):
-    return field_flow(check(spl, macros), is_audit_event_field, {"hostnetcheck": FIELD_NAMES})
+    # Only the fields Splunk gives every event: the search must not depend on JSON field extraction.
+    return field_flow(check(spl, macros), SPLUNK_EVENT_FIELDS.__contains__, {"hostnetcheck": COMMAND_FIELDS})
 
 
 def _drilldowns(rule):
@@ -100,13 +103,12 @@ def test_search_ends_with_the_filter_macro(rule):
 def test_cheap_filters_come_first_and_match_the_engines_scope(rule, macros):
     pipeline = check(rule["search"], macros)
     base = pipeline[0].args
-    resources = re.search(r"objectRef\.resource IN \(([^)]*)\)", base)
-    verbs = re.search(r"(?<![\w.])verb IN \(([^)]*)\)", base)
-    assert resources and verbs, base
-    assert {r.strip() for r in resources.group(1).split(",")} == {r for _, r in SPEC_PATHS}
-    assert {v.strip() for v in verbs.group(1).split(",")} == set(WRITE_VERBS)
-    assert re.search(r"NOT objectRef\.subresource=\*", base)
-    assert base.startswith(expand("`kube_audit`", macros))
+    kube_audit = expand("`kube_audit`", macros)
+    assert base.startswith(kube_audit)
+    # After kube_audit only index terms: OR-groups of bare words, no field=value (no extracted field).
+    terms = base[len(kube_audit) :]
+    assert "=" not in terms, terms
+    assert term_groups(terms) == [frozenset(r for _, r in POD_SPEC_PATHS), WRITE_VERBS]
 
 
 def test_pipeline_order(rule, macros):
@@ -117,7 +119,7 @@ def test_pipeline_order(rule, macros):
     # it must keep _raw, which hostnetcheck reads; the field flow test checks the rest is kept for later.
     assert hostnetcheck == 2
     assert pipeline[1].command == "fields"
-    assert {"_raw", "_time"} <= set(pipeline[1].args.split())
+    assert {"_raw", "_time"} <= set(pipeline[1].args.split()) <= SPLUNK_EVENT_FIELDS
     assert pipeline[hostnetcheck + 1].command == "search"
     assert re.fullmatch(r'hostnet="?true"?', pipeline[hostnetcheck + 1].args.strip())
     allowlist = commands.index("lookup")
@@ -135,15 +137,17 @@ def test_seed_columns_are_kept(rule, macros):
     stats = next(s for s in check(rule["search"], macros) if s.command == "stats").args
     aggregations, by = re.split(r"\s+by\s+", stats)
     by_fields = by.split()
-    assert set(SEED_BY_FIELDS) <= set(by_fields)
+    assert set(SEED_COLUMNS.values()) <= set(by_fields)
     assert set(EVIDENCE_BY_FIELDS) <= set(by_fields)
     assert "last-applied-configuration" not in stats
     assert re.match(r"count\b", aggregations)
-    assert "values(user.groups{}) as user_groups" in aggregations
-    assert re.search(r"rename sourceIPs\{\} as src_ip, user\.username as user", _normalized(rule["search"]))
+    assert "values(hostnet_req_groups) as user_groups" in aggregations
+    rename = next(s for s in check(rule["search"], macros) if s.command == "rename").args
+    pairs = dict(reversed(re.split(r"\s+as\s+", pair.strip())) for pair in rename.split(","))
+    assert {column: pairs.get(column) for column in SEED_COLUMNS} == SEED_COLUMNS
     output = _flow(rule["search"], macros).output
-    assert {"count", "user_groups", "src_ip", "user"} <= output
-    assert not {"sourceIPs{}", "user.username"} & output
+    assert set(SEED_COLUMNS) | {"count", "user_groups"} <= output
+    assert not {name for name in output if name.startswith("hostnet_req_")}
 
 
 def test_every_field_read_is_provided(rule, macros):

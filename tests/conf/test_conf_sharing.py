@@ -3,7 +3,16 @@
 import re
 from pathlib import Path
 
-from tests.support.content_names import APP_ID, LOOKUP_FILE, LOOKUP_NAME, RULE_NAME
+from tests.support.content_names import (
+    APP_ID,
+    BLIND_SPOT_RULE_NAME,
+    COVERAGE_REPORT_NAME,
+    GAPS_LOOKUP_FILE,
+    GAPS_LOOKUP_NAME,
+    LOOKUP_FILE,
+    LOOKUP_NAME,
+    RULE_NAME,
+)
 from tests.support.splunk_conf import effective_meta, read_conf
 
 
@@ -13,6 +22,10 @@ def _objects(conf):
     yield "lookups", LOOKUP_FILE
     yield "transforms", LOOKUP_NAME
     yield "savedsearches", RULE_NAME
+    yield "lookups", GAPS_LOOKUP_FILE
+    yield "transforms", GAPS_LOOKUP_NAME
+    yield "savedsearches", BLIND_SPOT_RULE_NAME
+    yield "savedsearches", COVERAGE_REPORT_NAME
 
 
 def test_objects_are_exported_to_system_and_readable_by_all(app_dir, conf):

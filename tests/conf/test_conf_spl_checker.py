@@ -100,3 +100,8 @@ def test_field_flow_reports_fields_nobody_provides(spl, unknown):
 def test_unknown_eval_function_is_an_error():
     with pytest.raises(SplError, match="eval function"):
         _flow("index=a | eval y=isnul(verb)")
+
+
+def test_sort_reads_its_fields():
+    pipeline = stages("x | stats count by a | sort - count, +a, b")
+    assert field_flow(pipeline, lambda name: name == "a", {}).used_unknown == frozenset({"b"})

@@ -273,6 +273,9 @@ def field_flow(pipeline: Sequence[Stage], is_event_field, added_by: Dict[str, It
                 use([found.group(1).strip()])
         elif stage.command == "fillnull":
             continue
+        elif stage.command == "sort":
+            # `sort [limit] [-|+]field ...`: reads the fields, keeps every event's fields.
+            use(w.lstrip("+-") for w in args.replace(",", " ").split() if w.lstrip("+-") and not w.isdigit())
         else:
             raise SplError(f"the checker cannot follow fields through {stage.command!r}")
     return FieldFlow(frozenset(unknown), frozenset(known))

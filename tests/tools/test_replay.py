@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from hostnet_tools import replay
 from hostnet_tools.allowlist import AllowlistRow
 from hostnet_tools.auditlog import read_events
+from hostnet_tools.progress import PROGRESS_STEP, Progress
 from hostnet_tools.scp import Value
 from tests.support.paths import REPO
 
@@ -24,14 +25,14 @@ SAMPLE = REPO / "samples" / "audit.log"
 
 POD_RECORD: Dict[str, Value] = {
     "_time": "1731574818.932723",
-    "user.username": "system:serviceaccount:kube-system:daemon-set-controller",
-    "sourceIPs{}": ["10.0.0.1", "fd00::1"],
-    "verb": "create",
-    "objectRef.resource": "pods",
-    "objectRef.namespace": "kube-system",
+    "hostnet_req_user": "system:serviceaccount:kube-system:daemon-set-controller",
+    "hostnet_req_src_ip": ["10.0.0.1", "fd00::1"],
+    "hostnet_req_verb": "create",
+    "hostnet_req_resource": "pods",
+    "hostnet_req_namespace": "kube-system",
     "responseObject.metadata.name": "kube-proxy-x2k9q",
     "requestObject.metadata.generateName": "kube-proxy-",
-    "responseStatus.code": "201",
+    "hostnet_req_response_code": "201",
     "hostnet": "true",
     "hostnet_evidence": "responseObject",
     "hostnet_annotation_mismatch": "false",
@@ -79,7 +80,7 @@ def test_detection_row_columns() -> None:
 def test_detection_row_name_fallbacks_and_subresource() -> None:
     record = {key: value for key, value in POD_RECORD.items() if key != "responseObject.metadata.name"}
     assert replay.detection_row(1, record, [])["name"] == "kube-proxy-*"
-    named = {**record, "objectRef.name": "web", "objectRef.subresource": "ephemeralcontainers"}
+    named = {**record, "hostnet_req_name": "web", "hostnet_req_subresource": "ephemeralcontainers"}
     row = replay.detection_row(1, named, [])
     assert (row["name"], row["resource"]) == ("web", "pods/ephemeralcontainers")
     assert replay.detection_row(1, {"_time": "0"}, [])["time"] == ""
@@ -144,7 +145,9 @@ def test_allowlist_matches_every_key() -> None:
     assert reason([KUBE_PROXY]) == "kube-proxy"
     assert reason([KUBE_PROXY], hostnet_namespace="default") == ""
     assert reason([KUBE_PROXY], hostnet_workload="DaemonSet/kube-proxy-evil") == ""
-    assert reason([KUBE_PROXY], **{"user.username": "kubernetes-admin"}) == ""
+    assert reason([KUBE_PROXY], hostnet_req_user="kubernetes-admin") == ""
+    # The allowlist keys on the requester hostnetcheck read, as the macro does, never an extracted field.
+    assert reason([KUBE_PROXY], hostnet_req_user="", **{"user.username": KUBE_PROXY.user}) == ""
 
 
 def test_allowlist_needs_every_image_to_match() -> None:
@@ -211,12 +214,12 @@ def test_missing_command_is_one_line_and_exit_3(tmp_path: Path) -> None:
 )
 def test_progress_reports_each_step_once_up_to_100(reads: List[int]) -> None:
     err = io.StringIO()
-    progress = replay.Progress(sum(reads), err)
+    progress = Progress(sum(reads), err)
     for count in reads:
         progress.on_read(count)
     percents = [int(line.split("%")[0].split()[-1]) for line in err.getvalue().splitlines()]
     assert percents == sorted(set(percents))
-    assert all(percent % replay.PROGRESS_STEP == 0 for percent in percents)
+    assert all(percent % PROGRESS_STEP == 0 for percent in percents)
     assert percents[-1] == 100
 
 
@@ -305,3 +308,26 @@ def test_progress_option_on_a_small_file(app_dir: Path, splunk_python: str, tmp_
     assert code == 0
     assert "replay: 100% of" in err
     assert out.splitlines()[-1] == "detections: 0 of 1 events"
+
+
+def test_coverage_summary_comes_before_the_last_line_and_counts_every_detection(
+    app_dir: Path, splunk_python: str
+) -> None:
+    code, out, err = replay_main(app_dir, splunk_python, SAMPLE)
+    assert code == 0
+    detections = int(SUMMARY.fullmatch(out.splitlines()[-1]).group(1))  # type: ignore[union-attr]
+    lines = [line[len("replay: ") :] for line in err.splitlines() if line.startswith("replay: ")]
+    assert lines[0].startswith("coverage: ")
+    true_rows = [line.split() for line in lines[2:] if line.split()[1:2] == ["true"]]
+    # Every detection is an in-scope write the first line selects, so the summary counts each of them.
+    assert sum(int(row[3]) for row in true_rows) == detections
+
+
+def test_a_file_of_another_format_is_one_line_and_exit_2(
+    app_dir: Path, splunk_python: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "labels.csv"
+    path.write_text("line,truth\n1,true\n", encoding="utf-8")
+    code, out, err = replay_main(app_dir, splunk_python, path)
+    assert code == replay.EXIT_UNREADABLE and out == ""
+    assert err.count("\n") == 1 and "unknown format" in err and err.startswith("replay: error:")

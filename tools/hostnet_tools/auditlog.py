@@ -1,8 +1,10 @@
-"""Reads a Kubernetes API server audit log as the events Splunk would index from it.
+"""Reads a Kubernetes API server audit log, or a platform's export of one, as the events Splunk would index.
 
-Accepted shapes, plain or gzip (recognised by content, not by name): JSON lines as the API server writes
-them with --audit-log-path; a JSON array of events; an `EventList` object (what the audit webhook posts);
-pretty-printed events; several of these documents one after another.
+Accepted shapes, plain or gzip (several gzip members too; recognised by content, not by name): JSON lines
+as the API server, Fluent Bit or a HEC export writes them; and the documents of hostnet_tools.auditdoc (a
+JSON array of events or of GKE LogEntries, an `EventList`, Azure `{"records": [...]}`, `aws logs
+filter-log-events` output, CloudWatch Logs subscription data), one or several one after another. Anything
+else (a first line that is not JSON, a JSON document of another kind) is an AuditLogError of one line.
 
 JSON lines are read line by line and every non-blank line is an event, even when it is not JSON or was
 cut: the command must see exactly what Splunk would index, so nothing is repaired or dropped here. An
@@ -14,17 +16,13 @@ is one more event, so a cut array still shows as a cut event.
 
 import gzip
 import io
-import json
 import zlib
-from typing import IO, Any, Callable, Dict, Iterator, List, NamedTuple, Optional, Tuple
+from typing import IO, Any, Callable, Iterator, List, NamedTuple, Optional, Tuple
 
-from hostnet_tools.flatten import event_text
+from hostnet_tools import auditdoc
 
 GZIP_MAGIC = b"\x1f\x8b"
-READ_CHUNK = 1 << 20
 SPLUNK_TRUNCATE = 10000  # bytes: props.conf TRUNCATE's default, where Splunk cuts long events at index time
-_DECODER = json.JSONDecoder()
-_WHITESPACE = " \t\r\n"
 
 
 class AuditLogError(Exception):
@@ -85,8 +83,10 @@ def _events(path: str, stream: IO[str]) -> Iterator[AuditEvent]:
         first_lines, shape = _sniff(stream)
         if shape == "lines":
             yield from _json_lines(first_lines, stream)
+        elif shape == "document":
+            yield from _document(path, first_lines, stream)
         else:
-            yield from _document(first_lines, stream)
+            raise AuditLogError(f"{path}: unknown format: {shape}")
     except (OSError, EOFError, zlib.error) as error:
         # A gzip file cut short or corrupt: what came before was read; the rest cannot be.
         raise AuditLogError(f"{path}: cannot read: {_reason(error)}") from None
@@ -115,7 +115,7 @@ def _reason(error: Exception) -> str:
 
 
 def _sniff(stream: IO[str]) -> Tuple[List[str], str]:
-    """Reads up to the first two non-blank lines and decides whether this is JSON lines or a document."""
+    """Reads up to the first two non-blank lines and decides: "lines", "document", or why neither."""
     lines: List[str] = []
     non_blank = []
     for line in stream:
@@ -127,30 +127,24 @@ def _sniff(stream: IO[str]) -> Tuple[List[str], str]:
     if not non_blank:
         return lines, "lines"
     first = non_blank[0]
+    following = non_blank[1] if len(non_blank) > 1 else ""
     if first.startswith("["):
         return lines, "document"
     if first.startswith("{"):
-        parsed = _json_object(first)
+        parsed, after = auditdoc.first_value(first)
         if parsed is not None:
-            return lines, "document" if _is_event_list(parsed) else "lines"
+            # Objects one after another on a line (Firehose concatenates records) are documents too.
+            if auditdoc.is_container(parsed) or after.strip():
+                return lines, "document"
+            return lines, "lines" if auditdoc.is_event(parsed) else auditdoc.not_an_event(parsed)
         # A line that opens an object without closing it, followed by an indented key, is a
         # pretty-printed document; a cut JSON line is followed by another event or by nothing.
-        following = non_blank[1] if len(non_blank) > 1 else ""
         if first == "{" or following.startswith('"'):
             return lines, "document"
-    return lines, "lines"
-
-
-def _json_object(text: str) -> Optional[Dict[str, Any]]:
-    try:
-        value = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    return value if isinstance(value, dict) else None
-
-
-def _is_event_list(value: Dict[str, Any]) -> bool:
-    return value.get("kind") == "EventList" or ("items" in value and "auditID" not in value)
+        return lines, "lines"
+    if following.startswith("{"):
+        return lines, "lines"  # a log copied from the middle of a line: the next line is an event
+    return lines, f"the first line is not JSON (it starts with {first[:20]!r}): not {auditdoc.KNOWN}"
 
 
 def _json_lines(first_lines: List[str], stream: IO[str]) -> Iterator[AuditEvent]:
@@ -163,137 +157,13 @@ def _json_lines(first_lines: List[str], stream: IO[str]) -> Iterator[AuditEvent]
                 yield AuditEvent(number, text)
 
 
-class _Buffer:
-    """Text of a document, read in chunks, with the position of the next unread character."""
-
-    def __init__(self, start: str, stream: IO[str]) -> None:
-        self.text = start
-        self.pos = 0
-        self._stream = stream
-        self.eof = False
-
-    def more(self) -> bool:
-        if self.eof:
-            return False
-        chunk = self._stream.read(READ_CHUNK)
-        if not chunk:
-            self.eof = True
-            return False
-        self.text = self.text[self.pos :] + chunk
-        self.pos = 0
-        return True
-
-    def skip_whitespace(self) -> str:
-        """The next significant character ('' at the end of the file), without consuming it."""
-        while True:
-            while self.pos < len(self.text) and self.text[self.pos] in _WHITESPACE:
-                self.pos += 1
-            if self.pos < len(self.text):
-                return self.text[self.pos]
-            if not self.more():
-                return ""
-
-    def value(self) -> Any:
-        """Decodes the next JSON value, reading more of the file while the value is incomplete."""
-        self.skip_whitespace()
-        while True:
-            try:
-                value, end = _DECODER.raw_decode(self.text, self.pos)
-            except json.JSONDecodeError:
-                if self.more():
-                    continue
-                raise
-            # A number at the end of the buffer may continue in the next chunk.
-            if end == len(self.text) and self.more():
-                continue
-            self.pos = end
-            return value
-
-    def rest(self) -> str:
-        while self.more():
-            pass
-        rest = self.text[self.pos :]
-        self.pos = len(self.text)
-        return rest
-
-
-class _Malformed(Exception):
-    pass
-
-
-def _document(first_lines: List[str], stream: IO[str]) -> Iterator[AuditEvent]:
-    """Items of each top-level value in turn: one document, or several one after another (EventLists a
-    webhook receiver wrote one per line, events pretty-printed by `jq .`)."""
-    buffer = _Buffer("".join(first_lines), stream)
+def _document(path: str, first_lines: List[str], stream: IO[str]) -> Iterator[AuditEvent]:
+    """The records of each document in the file, numbered in order (hostnet_tools.auditdoc)."""
     number = 0
     try:
-        while True:
-            opening = buffer.skip_whitespace()
-            if not opening:
-                return
-            items = _array_items(buffer) if opening == "[" else _object_items(buffer)
-            for item in items:
+        for text in auditdoc.documents(auditdoc.Buffer("".join(first_lines), stream)):
+            if text:
                 number += 1
-                yield _document_event(number, item)
-    except (_Malformed, ValueError, RecursionError):
-        # What could not be parsed is still one event: the command decides what a broken event means.
-        rest = buffer.rest().strip()
-        if rest:
-            yield AuditEvent(number + 1, rest)
-
-
-def _document_event(number: int, item: Any) -> AuditEvent:
-    # Each item becomes the line the API server would have written for it with --audit-log-path.
-    raw = event_text(item) if isinstance(item, dict) else json.dumps(item, ensure_ascii=False)
-    return AuditEvent(number, raw)
-
-
-def _expect(buffer: _Buffer, char: str) -> None:
-    if buffer.skip_whitespace() != char:
-        raise _Malformed(char)
-    buffer.pos += 1
-
-
-def _array_items(buffer: _Buffer) -> Iterator[Any]:
-    _expect(buffer, "[")
-    if buffer.skip_whitespace() == "]":
-        buffer.pos += 1
-        return
-    while True:
-        yield buffer.value()
-        if _at_close(buffer, "]"):
-            return
-
-
-def _at_close(buffer: _Buffer, closer: str) -> bool:
-    """After a member: True at the container's closer, False after a comma; past either way."""
-    separator = buffer.skip_whitespace()
-    if separator not in (closer, ","):
-        raise _Malformed(separator)
-    buffer.pos += 1
-    return separator == closer
-
-
-def _object_items(buffer: _Buffer) -> Iterator[Any]:
-    """The items of an EventList, or the object itself when it is a single event."""
-    _expect(buffer, "{")
-    members: Dict[str, Any] = {}
-    streamed = False
-    if buffer.skip_whitespace() == "}":
-        buffer.pos += 1
-        yield members
-        return
-    while True:
-        key = buffer.value()
-        if not isinstance(key, str):
-            raise _Malformed("key")
-        _expect(buffer, ":")
-        if key == "items" and buffer.skip_whitespace() == "[":
-            yield from _array_items(buffer)
-            streamed = True
-        else:
-            members[key] = buffer.value()
-        if _at_close(buffer, "}"):
-            break
-    if not streamed:
-        yield members
+                yield AuditEvent(number, text)
+    except auditdoc.FormatError as error:
+        raise AuditLogError(f"{path}: unknown format: {error}") from None

@@ -8,7 +8,8 @@ fields (hostnet_tools.flatten), over SCP v2 to the built app's bin/hostnetcheck.
 (hostnet_tools.scp). The verdicts are the command's output only; nothing here judges an event.
 
 Output: one row per event whose verdict is `hostnet=true`, with the correlation search's columns, then the
-line `detections: N of M events` (M: events read, i.e. the non-blank lines of a JSON-lines file; N: events
+coverage summary (hostnet_tools.coverage: the in-scope writes by verdict and gap, with each gap's fix), and
+the line `detections: N of M events` (M: events read, i.e. the non-blank lines of a JSON-lines file; N: events
 the command says are true, whether or not the allowlist matches them). The allowlist column applies the
 shipped lookup for display only. With --format csv or json (JSON lines) stdout holds only the rows and the
 summary goes to stderr, so the output stays parseable; it is still the last line written.
@@ -26,14 +27,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Callable, Deque, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple
 
-from hostnet_tools import flatten, scp
+from hostnet_tools import coverage, flatten, scp
 from hostnet_tools.allowlist import ALLOWLIST_CSV, AllowlistRow, allowlisted, load_allowlist
 from hostnet_tools.auditlog import SPLUNK_TRUNCATE, AuditEvent, AuditLogError, read_events, splunk_truncate
+from hostnet_tools.progress import Progress
 
 COMMAND_SCRIPT = os.path.join("bin", "hostnetcheck.py")
 CHUNK_RECORDS = 5000  # records per execute chunk: well under splunkd's 50,000, so memory stays small
 PROGRESS_MIN_BYTES = 32 * 1024 * 1024
-PROGRESS_STEP = 5
 FORMATS = ("table", "csv", "json")
 EXIT_UNREADABLE = 2
 EXIT_COMMAND_FAILED = 3
@@ -131,7 +132,7 @@ def allowlist_reason(record: Record, rows: Sequence[AllowlistRow]) -> str:
         rows,
         single_value(record.get("hostnet_namespace")),
         single_value(record.get("hostnet_workload")),
-        single_value(record.get("user.username")),
+        single_value(record.get("hostnet_req_user")),  # as the macro: the requester in every shape
         images,
     )
     return reason or ""
@@ -181,30 +182,42 @@ TABLE_COLUMNS: Tuple[Tuple[str, int], ...] = (
     ("mismatch", 8),
     ("allowlisted", 11),
 )
-_NAME_FIELDS = ("objectRef.name", "responseObject.metadata.name", "requestObject.metadata.name")
+_NAME_FIELDS = ("responseObject.metadata.name", "requestObject.metadata.name")
 
 
 def detection_row(number: int, record: Record, allowlist: Sequence[AllowlistRow]) -> Dict[str, str]:
     reason = allowlist_reason(record, allowlist)
-    resource = single_value(record.get("objectRef.resource"))
-    subresource = single_value(record.get("objectRef.subresource"))
+    resource = _request(record, "resource")
+    subresource = _request(record, "subresource")
     return {
         "line": str(number),
         "time": _iso_time(single_value(record.get("_time"))),
-        "user": single_value(record.get("user.username")),
-        "src_ip": " ".join(_multi(record.get("sourceIPs{}"))),
-        "verb": single_value(record.get("verb")),
+        "user": _request(record, "user"),
+        "src_ip": " ".join(_multi(record.get("hostnet_req_src_ip") or record.get("sourceIPs{}"))),
+        "verb": _request(record, "verb"),
         "resource": f"{resource}/{subresource}" if subresource else resource,
-        "namespace": single_value(record.get("objectRef.namespace"))
-        or single_value(record.get("hostnet_namespace")),
-        "name": _object_name(record),
-        "code": single_value(record.get("responseStatus.code")),
+        "namespace": _request(record, "namespace") or single_value(record.get("hostnet_namespace")),
+        "name": _request(record, "name") or _object_name(record),
+        "code": _request(record, "response_code"),
         "evidence": single_value(record.get("hostnet_evidence")),
         "annotation_mismatch": single_value(record.get("hostnet_annotation_mismatch")),
         "allowlisted": "true" if reason else "false",
         "workload": single_value(record.get("hostnet_workload")),
         "allowlist_reason": reason,
     }
+
+
+# hostnet_req_<name> describes the request in every audit shape; a command that does not give it yet
+# leaves the field Splunk extracts from a bare audit event.
+_EXTRACTED = {
+    "user": "user.username", "verb": "verb", "resource": "objectRef.resource",
+    "subresource": "objectRef.subresource", "namespace": "objectRef.namespace", "name": "objectRef.name",
+    "response_code": "responseStatus.code",
+}
+
+
+def _request(record: Record, name: str) -> str:
+    return single_value(record.get(f"hostnet_req_{name}")) or single_value(record.get(_EXTRACTED[name]))
 
 
 def _object_name(record: Record) -> str:
@@ -281,32 +294,6 @@ def _fit(cell: str, width: int) -> str:
     return text.ljust(width)
 
 
-# --- progress ----------------------------------------------------------------------------------------------
-
-
-class Progress:
-    """How much of the file was read, on stderr: one whole line per PROGRESS_STEP percent.
-
-    Whole lines, never a carriage-return counter: the table's rows go to the same terminal meanwhile.
-    Steps are counted in bytes, never in time, so the output is the same on every run.
-    """
-
-    def __init__(self, total_bytes: int, err: IO[str], step: int = PROGRESS_STEP) -> None:
-        self.total = max(total_bytes, 1)
-        self.read = 0
-        self.err = err
-        self.step = step
-        self._shown = -1
-
-    def on_read(self, count: int) -> None:
-        self.read += count
-        percent = min(100, self.read * 100 // self.total) // self.step * self.step
-        if percent > self._shown:
-            self._shown = percent
-            self.err.write(f"replay: {percent:3d}% of {self.total / 1e6:,.1f} MB read\n")
-            self.err.flush()
-
-
 # --- command line ------------------------------------------------------------------------------------------
 
 
@@ -315,7 +302,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         prog="python -m hostnet_tools.replay",
         description="Replay a Kubernetes audit log through the built hostnetcheck command.",
     )
-    parser.add_argument("audit_log", help="JSON lines (optionally gzip), a JSON array, or an EventList")
+    parser.add_argument("audit_log", help="an audit log, or a platform's export of one (see README)")
     parser.add_argument("--app", required=True, help="the built add-on: output/TA-kubernetes-hostnet")
     parser.add_argument("--python", default=sys.executable, help="the interpreter Splunk would run it with")
     parser.add_argument("--format", choices=FORMATS, default="table")
@@ -353,10 +340,12 @@ def main(argv: Optional[Sequence[str]] = None, out: IO[str] = sys.stdout, err: I
     writer = RowWriter(out, options.format)
     allowlist = load_allowlist(options.app)
     detections = 0
+    covered = coverage.Coverage()
     try:
         for number, record in replay_records(
             options.app, options.python, events, truncate=options.truncate, tally=tally
         ):
+            covered.add(record)
             if single_value(record.get("hostnet")) == "true":
                 detections += 1
                 writer.row(detection_row(number, record, allowlist))
@@ -370,6 +359,8 @@ def main(argv: Optional[Sequence[str]] = None, out: IO[str] = sys.stdout, err: I
         return EXIT_COMMAND_FAILED
     writer.finish()
     out.flush()
+    for line in coverage.lines(covered, coverage.load_gaps(options.app)):
+        err.write(f"replay: {line}\n")
     for note in _notes(tally, allowlist, options.app):
         err.write(f"replay: {note}\n")
     err.flush()
