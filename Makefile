@@ -88,7 +88,7 @@ bench: $(TARBALL)
 # The corpus grows across runs (seeded once from the real events); crash-<sha1> files land in fuzz-artifacts/.
 fuzz: $(VENV)/.installed
 	mkdir -p fuzz-corpus fuzz-artifacts
-	[ -n "$$(ls -A fuzz-corpus)" ] || cp tests/fixtures/k8s-audit/*.json fuzz-corpus/
+	[ -n "$$(ls -A fuzz-corpus)" ] || $(PY) tests/fuzz/fuzz_assess.py --write-seeds fuzz-corpus
 	$(PY) tests/fuzz/fuzz_assess.py fuzz-corpus -max_total_time=600 -artifact_prefix=fuzz-artifacts/
 
 clean:

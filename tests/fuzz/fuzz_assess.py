@@ -1,8 +1,10 @@
 """Coverage-guided fuzzing (atheris / libFuzzer) of the pure engine, kube_hostnet.assess.
 
     python tests/fuzz/fuzz_assess.py [CORPUS_DIR ...] [-max_total_time=N] [libFuzzer flags]
+    python tests/fuzz/fuzz_assess.py --write-seeds CORPUS_DIR
 
-Without CORPUS_DIR it starts from a temporary copy of the real audit events of tests/fixtures/k8s-audit.
+Without CORPUS_DIR it starts from a temporary copy of the real audit events of tests/fixtures/k8s-audit,
+as they are and in every platform's shape (tests/support/platform_shapes.py).
 
 `make fuzz` runs it for 600 s on fuzz-corpus/; tests/fuzz/test_fuzz_assess.py runs a fixed number of inputs
 with a fixed seed in `make test`.
@@ -17,6 +19,7 @@ directory (or -artifact_prefix) and exits non-zero.
 """
 
 import copy
+import json
 import shutil
 import sys
 import tempfile
@@ -38,13 +41,17 @@ with atheris.instrument_imports(include=["kube_hostnet"]):
 from hostnet_tools.flatten import splunk_record  # noqa: E402
 from tests.support import audit_damage  # noqa: E402
 from tests.support.paths import K8S_AUDIT  # noqa: E402
+from tests.support.platform_shapes import FROM_EVENT, FROM_LINE  # noqa: E402
 from tests.support.verdict_checks import check_fields_untouched, check_verdict  # noqa: E402
 
-NEGATIVE_BASES: List[str] = [
-    text
-    for text in (path.read_text(encoding="utf-8").strip() for path in sorted(K8S_AUDIT.glob("*.json")))
-    if audit_damage.clear_negative(text)
+_REAL_EVENTS = [path.read_text(encoding="utf-8").strip() for path in sorted(K8S_AUDIT.glob("*.json"))]
+# The real events as they are and in every platform's shape (AKS, Fluent Bit, OpenShift, GKE, ...).
+_IN_EVERY_SHAPE = [
+    *_REAL_EVENTS,
+    *(wrap(text) for wrap in FROM_LINE.values() for text in _REAL_EVENTS),
+    *(wrap(json.loads(text)) for wrap in FROM_EVENT.values() for text in _REAL_EVENTS),
 ]
+NEGATIVE_BASES: List[str] = [text for text in _IN_EVERY_SHAPE if audit_damage.clear_negative(text)]
 MAX_DAMAGES = 6
 HUGE_MAX = 100_000
 DEEP_MAX = 5_000
@@ -95,13 +102,23 @@ def _with_seed_corpus(argv: List[str]) -> List[str]:
     if any(not arg.startswith("-") for arg in argv[1:]):
         return argv
     corpus = Path(tempfile.mkdtemp(prefix="fuzz_assess-"))
-    for seed in K8S_AUDIT.glob("*.json"):
-        shutil.copy(seed, corpus / seed.name)
+    write_seeds(corpus)
     print(f"corpus: {corpus}", file=sys.stderr)
     return [*argv, str(corpus)]
 
 
+def write_seeds(corpus: Path) -> None:
+    """The real events, and the same events in every platform's shape."""
+    for seed in K8S_AUDIT.glob("*.json"):
+        shutil.copy(seed, corpus / seed.name)
+    for number, text in enumerate(_IN_EVERY_SHAPE[len(_REAL_EVENTS) :]):
+        (corpus / f"shape-{number}.json").write_text(text, encoding="utf-8")
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--write-seeds"]:  # make fuzz: seed an empty corpus directory, then fuzz it
+        write_seeds(Path(sys.argv[2]))
+        return
     atheris.Setup(_with_seed_corpus(sys.argv), test_one_input)
     atheris.Fuzz()
 

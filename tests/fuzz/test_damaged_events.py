@@ -13,7 +13,15 @@ from hostnet_tools.flatten import event_text, splunk_record
 from kube_hostnet import assess
 from tests.support import audit_damage, audit_strategies
 from tests.support.paths import K8S_AUDIT
+from tests.support.platform_shapes import FROM_EVENT, FROM_LINE
 from tests.support.verdict_checks import check_fields_untouched, check_verdict
+
+SHAPES = sorted([*FROM_LINE, *FROM_EVENT])
+
+
+def _in_shape(shape: str, event: Dict[str, Any]) -> str:
+    """The event's text as that platform delivers it (tests/support/platform_shapes.py)."""
+    return FROM_LINE[shape](event_text(event)) if shape in FROM_LINE else FROM_EVENT[shape](event)
 
 
 def _fixture_texts() -> List[str]:
@@ -48,6 +56,26 @@ def test_damage_never_turns_a_generated_clear_negative_into_true(
     text = audit_damage.apply(event_text(damaged), data.draw(audit_strategies.damage_lists()))
     verdict = _assess_checked(text)
     assert verdict.hostnet != "true", (text[:2000], verdict)
+
+
+@settings(max_examples=120)
+@given(event=audit_strategies.negative_events(), shape=st.sampled_from(SHAPES), data=st.data())
+def test_damage_never_turns_a_clear_negative_in_any_platform_shape_into_true(
+    event: Dict[str, Any], shape: str, data: st.DataObject
+) -> None:
+    # The definition of a clear negative is about the text, so it holds for the wrapped text as it is.
+    text = _in_shape(shape, event)
+    assume(audit_damage.clear_negative(text))
+    verdict = _assess_checked(audit_damage.apply(text, data.draw(audit_strategies.damage_lists())))
+    assert verdict.hostnet != "true", (shape, text[:2000], verdict)
+
+
+@settings(max_examples=120)
+@given(event=audit_strategies.events(), shape=st.sampled_from(SHAPES), data=st.data())
+def test_a_damaged_event_in_any_platform_shape_gives_a_well_formed_verdict(
+    event: Dict[str, Any], shape: str, data: st.DataObject
+) -> None:
+    _assess_checked(audit_damage.apply(_in_shape(shape, event), data.draw(audit_strategies.damage_lists())))
 
 
 @pytest.mark.parametrize(
