@@ -7,8 +7,9 @@
 The truth of each event is its label (samples/audit.labels.csv, written by tools/make_sample.py with the
 rules of docs/design.md). The platform samples (samples/gke/audit.json, a gcloud JSON array of LogEntries;
 samples/aks/audit.json, an Azure storage blob of records; tools/make_platform_samples.py) are evaluated the
-same way with --sample and --labels; `make evaluate` prints a table for each. The seed's verdict is hostnet_tools.seed_wildcard on the fields Splunk extracts;
-hostnetcheck's is the built command's output, through the same replay as `make run`.
+same way with --sample and --labels; `make evaluate` prints a table for each. The seed's verdict is
+hostnet_tools.seed_wildcard on the fields Splunk extracts; hostnetcheck's is the built command's output,
+through the same replay as `make run`.
 
 For each category, counting events whose truth is true as positives:
 - detected: the detector says true and the truth is true;
