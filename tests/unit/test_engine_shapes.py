@@ -144,3 +144,20 @@ def test_method_groups() -> None:
     assert platform_shapes.method_group("apps") == "apps"
     assert platform_shapes.method_group("rbac.authorization.k8s.io") == "authorization.rbac"
     assert platform_shapes.method_group("example.com") == "com.example"
+
+
+@given(requests(), st.data())
+def test_a_cut_gke_entry_never_turns_true_into_false_nor_anything_into_true(
+    event: Dict[str, Any], data: st.DataObject
+) -> None:
+    converted = platform_shapes.gke_entry(event)
+    assert converted is not None
+    text = json.dumps(converted.entry, sort_keys=True)
+    full = judged(text).hostnet
+    anchors = [text.index(key) for key in ('"hostNetwork"', '"resourceName"', '"spec"') if key in text]
+    end = data.draw(st.integers(1, len(text) - 1))
+    if anchors and data.draw(st.booleans()):
+        end = min(max(1, data.draw(st.sampled_from(anchors)) + data.draw(st.integers(-5, 40))), len(text) - 1)
+    cut = judged(text[:end])
+    assert cut.hostnet != ("false" if full == "true" else "true")
+    assert cut.hostnet != "unknown" or cut.gap == "cut"  # an entry without its last brace is a cut one
