@@ -20,7 +20,7 @@ AKS_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aks" / "aks_ku
 # What the verdict says of the pod spec: the same for every shape of one request.
 VERDICT_FIELDS = ("hostnet", "evidence", "spec_path", "namespace", "workload", "images", "gap")
 # What GKE's LogEntry carries of the request (src_ip: its one callerIp, the first of sourceIPs).
-GKE_DESCRIBED = ("user", "user_agent", "verb", "resource", "subresource", "namespace", "name", "audit_id")
+GKE_DESCRIBED = ("user", "user_agent", "verb", "resource", "subresource", "namespace", "audit_id")
 addresses = st.sampled_from(["10.0.0.7", "192.168.4.2", "2001:db8::9"])
 names = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-.:@", min_size=1, max_size=16)
 
@@ -82,6 +82,9 @@ def test_gke_judges_its_entry_as_the_native_event_it_carries(event: Dict[str, An
     for name in GKE_DESCRIBED:
         assert getattr(gke.request, name) == getattr(carried.request, name), name
     assert gke.request.src_ip == carried.request.src_ip[:1]
+    # GKE's resourceName also names the object a create made.
+    created = platform_shapes.created_name(event) if event["verb"] == "create" else ""
+    assert gke.request.name == (carried.request.name or created)
     # Not carried by GKE: the user's groups, the stage; a code only where the status or a Status says it.
     assert (gke.request.groups, gke.request.stage) == ((), "")
     assert gke.request.response_code in ("", "401", "403", carried.request.response_code)

@@ -63,7 +63,13 @@ def gke_entry(event: JSON) -> Optional[GkeEntry]:
     path = [group, version]
     if ref.get("namespace") and ref["resource"] != "namespaces":
         path += ["namespaces", ref["namespace"]]
-    path += [ref["resource"], *(ref[key] for key in ("name", "subresource") if ref.get(key))]
+    # GKE names the object a create made (its generated name too), which the Event's objectRef does not.
+    name = ref.get("name") or (created_name(event) if verb == "create" else "")
+    path += [
+        ref["resource"],
+        *([name] if name else []),
+        *([ref["subresource"]] if ref.get("subresource") else []),
+    ]
     resource_name = "/".join(path)
     subresource = [ref["subresource"]] if ref.get("subresource") else []
     method = ".".join(("io.k8s", method_group(group), version, ref["resource"], *subresource, verb))
@@ -124,6 +130,16 @@ def gke_entry(event: JSON) -> Optional[GkeEntry]:
     if event.get("annotations"):
         entry["labels"] = dict(event["annotations"])
     return GkeEntry(_sorted(entry), carried, tuple(lost))
+
+
+def created_name(event: JSON) -> str:
+    """The name of the object a create made, when the response is that object."""
+    response = event.get("responseObject")
+    if not isinstance(response, dict) or response.get("kind") == "Status":
+        return ""
+    metadata = response.get("metadata")
+    name = metadata.get("name") if isinstance(metadata, dict) else None
+    return name if isinstance(name, str) else ""
 
 
 def method_group(group: str) -> str:
