@@ -35,7 +35,7 @@ help:
 	@echo "make run       build the add-on and replay samples/audit.log (AUDIT=file, FORMAT=table|csv|json)"
 	@echo "make test      lint, build, package, every test and AppInspect"
 	@echo "make package   $(TARBALL)"
-	@echo "make evaluate  the seed's wildcard against hostnetcheck on the labelled sample"
+	@echo "make evaluate  the seed's wildcard against hostnetcheck on the labelled samples (native, GKE, AKS)"
 	@echo "make bench     hostnetcheck against the SDK and csv floors (not part of make test)"
 	@echo "make fuzz      the coverage-guided fuzzer for longer than make test runs it"
 
@@ -69,8 +69,15 @@ package: $(TARBALL)
 run: $(TARBALL)
 	$(PY) -m hostnet_tools.replay --app $(BUILT) --python $(SPLUNK_PYTHON) --format $(FORMAT) "$(AUDIT)"
 
+# One table for the native sample, then one per platform sample (tools/make_platform_samples.py).
+PLATFORM_SAMPLES := gke aks
 evaluate: $(TARBALL)
 	$(PY) -m hostnet_tools.evaluate --app $(BUILT) --python $(SPLUNK_PYTHON)
+	@for platform in $(PLATFORM_SAMPLES); do \
+		printf '\n%s\n\n' "samples/$$platform/audit.json:"; \
+		$(PY) -m hostnet_tools.evaluate --app $(BUILT) --python $(SPLUNK_PYTHON) \
+			--sample samples/$$platform/audit.json --labels samples/$$platform/audit.labels.csv || exit 1; \
+	done
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check package/bin tools tests

@@ -5,8 +5,11 @@
                                      [--mismatches]
 
 The truth of each event is its label (samples/audit.labels.csv, written by tools/make_sample.py with the
-rules of docs/design.md). The seed's verdict is hostnet_tools.seed_wildcard on the fields Splunk extracts;
-hostnetcheck's is the built command's output, through the same replay as `make run`.
+rules of docs/design.md). The platform samples (samples/gke/audit.json, a gcloud JSON array of LogEntries;
+samples/aks/audit.json, an Azure storage blob of records; tools/make_platform_samples.py) are evaluated the
+same way with --sample and --labels; `make evaluate` prints a table for each. The seed's verdict is
+hostnet_tools.seed_wildcard on the fields Splunk extracts; hostnetcheck's is the built command's output,
+through the same replay as `make run`.
 
 For each category, counting events whose truth is true as positives:
 - detected: the detector says true and the truth is true;
@@ -20,12 +23,14 @@ The seed has no unknown: an event it does not match is a no.
 
 import argparse
 import csv
+import json
 import sys
 from pathlib import Path
-from typing import IO, Dict, Iterable, List, NamedTuple, Optional, Sequence
+from typing import IO, Dict, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
 from hostnet_tools import replay
-from hostnet_tools.auditlog import AuditLogError, read_events
+from hostnet_tools.auditlog import AuditEvent, AuditLogError, read_events
+from hostnet_tools.flatten import event_text
 from hostnet_tools.seed_wildcard import seed_matches
 
 LABEL_COLUMNS = ("line", "truth", "category", "reason")
@@ -59,6 +64,27 @@ def read_labels(path: str) -> Dict[int, Label]:
                 raise LabelError(f"{path}: line {line}: bad or repeated label")
             labels[line] = Label(row["truth"], row["category"], row["reason"])
     return labels
+
+
+def read_sample(path: str) -> Iterator[AuditEvent]:
+    """The sample's events as Splunk indexes them. An Azure storage blob (`{"records": [...]}`, which
+    hostnet_tools.auditlog reads as one event) is read record by record, as the Azure add-ons index it;
+    every other file (JSON lines, a gcloud JSON array of LogEntries) as hostnet_tools.auditlog reads it."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            head = handle.read(64).lstrip()
+            if head.startswith("{"):
+                handle.seek(0)
+                document = json.load(handle)
+                if isinstance(document, dict) and isinstance(document.get("records"), list):
+                    return iter(
+                        [AuditEvent(n, event_text(r)) for n, r in enumerate(document["records"], start=1)]
+                    )
+    except OSError as error:
+        raise AuditLogError(f"{path}: cannot open: {error.strerror or error}") from None
+    except ValueError:
+        pass  # not one JSON document: JSON lines, read below
+    return read_events(path)
 
 
 class Judged(NamedTuple):
@@ -150,7 +176,7 @@ def judge(app_dir: str, python: str, sample: str, labels: Dict[int, Label]) -> L
 
     judged: List[Judged] = []
     # The sample's cut events are cut already; the replay cuts nothing more (same as TRUNCATE=10000).
-    for number, record in replay.replay_records(app_dir, python, read_events(sample), observe=observe):
+    for number, record in replay.replay_records(app_dir, python, read_sample(sample), observe=observe):
         if number not in labels:
             raise LabelError(f"{sample}: event on line {number} has no label")
         verdict = replay.single_value(record.get("hostnet")) or "missing"

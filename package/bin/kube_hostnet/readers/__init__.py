@@ -2,6 +2,7 @@
 
 Module map:
 - native: the audit.k8s.io Event (v1, v1beta1), bare or with a collector's fields beside it (OpenShift);
+- gke: the GKE Cloud Audit LogEntry (an AuditLog protoPayload of serviceName k8s.io);
 - envelope: the fields platforms and collectors wrap a record in (AKS `properties.log`, Fluent Bit `log`,
   the GCP add-on's `data`, ...), as an object or a JSON string;
 - fields: Splunk's extracted fields when there is no event text;
@@ -13,7 +14,7 @@ then what its envelopes hold.
 
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
-from kube_hostnet.readers import envelope, native
+from kube_hostnet.readers import envelope, gke, native
 from kube_hostnet.request import AuditRequest
 
 
@@ -23,7 +24,10 @@ class ShapeReader(NamedTuple):
     read: Callable[[Dict[str, Any], str, str, Tuple[str, ...]], AuditRequest]
 
 
-SHAPE_READERS: Tuple[ShapeReader, ...] = (ShapeReader(native.SHAPE, native.is_event, native.read),)
+SHAPE_READERS: Tuple[ShapeReader, ...] = (
+    ShapeReader(native.SHAPE, native.is_event, native.read),
+    ShapeReader(gke.SHAPE, gke.is_entry, gke.read),
+)
 
 
 def read_record(record: Dict[str, Any], notes: Tuple[str, ...]) -> Tuple[AuditRequest, bool]:
