@@ -5,7 +5,6 @@ events padded past spath's 5,000-character extraction or cut at TRUNCATE."""
 import csv
 import json
 import re
-from pathlib import Path
 from typing import Any, Dict, List, Tuple
 
 import pytest
@@ -13,10 +12,11 @@ import pytest
 from hostnet_tools.auditlog import SPLUNK_TRUNCATE, splunk_truncate
 from hostnet_tools.indexterms import index_terms, selects, term_groups
 from tests.support.content_names import BLIND_SPOT_RULE_NAME, RULE_NAME
+from tests.support.paths import REPO
 from tests.support.platform_shapes import FROM_EVENT, FROM_LINE
 from tests.support.spl_check import check, expand
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = REPO / "samples"
 SPATH_EXTRACTION_CUTOFF = 5000  # limits.conf [spath] extraction_cutoff: what KV_MODE=json and spath read
 SHAPES = sorted(FROM_LINE) + sorted(FROM_EVENT)
 

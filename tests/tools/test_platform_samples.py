@@ -11,8 +11,9 @@ import pytest
 
 from hostnet_tools import evaluate, sample_emulator
 from hostnet_tools.evaluate import Label, read_labels, read_sample
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 SAMPLES = ROOT / "samples"
 PLATFORMS = make_platform_samples.PLATFORMS
 

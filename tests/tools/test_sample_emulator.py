@@ -24,8 +24,9 @@ from hostnet_tools.sample_emulator import (
     request_uri,
 )
 from hostnet_tools.sample_objects import built_objects, defaulted_spec
+from tests.support.paths import REPO
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"
+SAMPLES = REPO / "samples"
 STEPS: List[Step] = load_steps(str(make_sample.SCENARIOS))
 LINES = (SAMPLES / "audit.log").read_text(encoding="utf-8").splitlines()
 SMALL = next(step for step in STEPS if not step.truncate and step.object is not None)

@@ -3,7 +3,6 @@ of them, judged by the same rules as native events."""
 
 import copy
 import json
-from pathlib import Path
 from typing import Any, Dict
 
 import pytest
@@ -11,8 +10,8 @@ import pytest
 from kube_hostnet import assess
 from kube_hostnet.readers import gke
 from kube_hostnet.readers.gke import Target
+from tests.support.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 POD_CREATE = "khi_pod_create_by_replicaset.json"
 STATUS_PATCH = "khi_pod_status_patch_by_kubelet.json"
 NAMESPACE = "1-2-deployment-update"

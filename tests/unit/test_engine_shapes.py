@@ -3,20 +3,20 @@ re-expressed as the GKE LogEntry GKE writes for it (hostnet_tools.platform_shape
 event's verdict and request description, except what the shape does not carry."""
 
 import json
-from pathlib import Path
 from typing import Any, Dict, Tuple
 
-from engine_events import HOSTNET_POD, fixture_event, fixture_text, obj, spec, status
-from engine_events import event as native_event
 from hypothesis import given
 from hypothesis import strategies as st
-from test_engine_properties import consistent_events
 
 from hostnet_tools import platform_shapes
 from hostnet_tools.platform_shapes import CREATED_LOST, JSON_PATCH_LOST
 from kube_hostnet import Verdict, assess
+from tests.support.engine_events import HOSTNET_POD, fixture_event, fixture_text, obj, spec, status
+from tests.support.engine_events import event as native_event
+from tests.support.engine_strategies import consistent_events
+from tests.support.paths import FIXTURES
 
-AKS_FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "aks" / "aks_kube_audit_hostnetwork_pod.json"
+AKS_FIXTURE = FIXTURES / "aks" / "aks_kube_audit_hostnetwork_pod.json"
 # What the verdict says of the pod spec: the same for every shape of one request.
 VERDICT_FIELDS = ("hostnet", "evidence", "spec_path", "namespace", "workload", "images", "gap")
 # What GKE's LogEntry carries of the request (src_ip: its one callerIp, the first of sourceIPs).
