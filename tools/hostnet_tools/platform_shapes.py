@@ -208,7 +208,11 @@ def _status(http: Any, status: JSON) -> JSON:
 
 
 def _time_of(text: str) -> str:
-    event = json.loads(text) if text.lstrip().startswith("{") else {}
+    """The event's stageTimestamp; "" for text that is no complete event (a cut line)."""
+    try:
+        event = json.loads(text) if text.lstrip().startswith("{") else {}
+    except ValueError:
+        return ""
     return str(event.get("stageTimestamp", "")) if isinstance(event, dict) else ""
 
 
