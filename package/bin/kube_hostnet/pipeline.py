@@ -13,7 +13,7 @@ from kube_hostnet.evidence import annotation_mismatch, join_reasons
 from kube_hostnet.gaps import BACKEND_TRUNCATED, CUT, NO_BODY, UNREADABLE
 from kube_hostnet.request import MISSING, AuditRequest
 from kube_hostnet.scope import in_scope
-from kube_hostnet.sources import EVIDENCE_ORDER, Evidence, Reading, object_in_response
+from kube_hostnet.sources import EVIDENCE_ORDER, Evidence, Reading
 from kube_hostnet.verdict import EVIDENCE_LAST_APPLIED, EVIDENCE_NONE, FALSE, TRUE, UNKNOWN, Verdict
 
 _FULL_OBJECT_VERBS = ("create", "update")
@@ -66,7 +66,7 @@ def decide(request: AuditRequest, may_name_host_network: Callable[[], bool] = _m
     object_value = decided.hostnet if decided and decided.evidence != EVIDENCE_LAST_APPLIED else None
     mismatch = annotation_mismatch(object_value, applied)
     if decided is None:
-        if request.request_body is MISSING and object_in_response(request, scope.path) is None:
+        if request.request_body is MISSING and evidence.response is None:
             reasons.append(_no_body_reason(request))
             gaps.append(NO_BODY)
         if _backend_truncated(request):
@@ -78,7 +78,7 @@ def decide(request: AuditRequest, may_name_host_network: Callable[[], bool] = _m
         return Verdict(
             decided.hostnet, decided.evidence, join_reasons(reasons), mismatch, request=request.description
         )
-    response = object_in_response(request, scope.path)
+    response = evidence.response
     full_objects = [response]
     if request.verb in _FULL_OBJECT_VERBS or scope.verb_lost:
         full_objects.append(request.request_body)

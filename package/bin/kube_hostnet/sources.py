@@ -47,6 +47,8 @@ class Evidence:
         self.request = request
         self.path = path
         self.verb_lost = verb_lost
+        # The logged response when it is the object, else None (read once: three sources need it).
+        self.response = _object_in_response(request)
         self._applied: Optional[FoundAnnotation] = None
 
     def last_applied(self) -> Optional[LastApplied]:
@@ -76,11 +78,12 @@ class FoundAnnotation(NamedTuple):
 
 
 def _kind(request: AuditRequest) -> Optional[str]:
-    row = BY_RESOURCE.get(request.object_ref.get("resource"))  # type: ignore[arg-type]
+    resource = request.object_ref.get("resource")
+    row = BY_RESOURCE.get(resource) if isinstance(resource, str) else None
     return row.kind if row else None
 
 
-def object_in_response(request: AuditRequest, path: SpecPath) -> Optional[Dict[str, Any]]:
+def _object_in_response(request: AuditRequest) -> Optional[Dict[str, Any]]:
     """The logged response when it *is* the object: of the resource's kind. A client that asks for a
     transformed response (`Accept: ...;as=PartialObjectMetadata` or `as=Table`) gets, and the audit log
     records, an object of another kind without the spec; a Table that includes the object
@@ -109,7 +112,7 @@ def response_object(evidence: Evidence) -> Optional[Reading]:
         return Reading(
             UNKNOWN, EVIDENCE_RESPONSE_OBJECT, reason="responseObject is not an object", gap=UNREADABLE
         )
-    obj = object_in_response(request, evidence.path)
+    obj = evidence.response
     if obj is None:
         kind = response.get("kind")
         if kind == "Status":
