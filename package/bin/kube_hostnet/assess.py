@@ -45,5 +45,5 @@ def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit:
     if parsed.deep_skipped:
         notes.append(f"nesting deeper than {MAX_TOLERANT_DEPTH} levels skipped")
     if not early_exit:
-        return judge(parsed.value, notes)
-    return judge(parsed.value, notes, lambda: may_name_host_network(raw))
+        return judge(parsed.value, notes, text=raw)
+    return judge(parsed.value, notes, lambda: may_name_host_network(raw), raw)

@@ -42,13 +42,18 @@ class _Decision(NamedTuple):
 
 
 def judge(
-    event: Dict[str, Any], notes: List[str], may_name_host_network: Callable[[], bool] = _may_always_name
+    event: Dict[str, Any],
+    notes: List[str],
+    may_name_host_network: Callable[[], bool] = _may_always_name,
+    text: Optional[str] = None,
 ) -> Verdict:
     """notes: what the reader already knows about the text (cut, skipped nesting); kept in the error.
 
     may_name_host_network: asked at most once, and only when the answer saves work; False when no key or
     string of the event can be or contain hostNetwork (kube_hostnet.mention). The verdict is the same
     either way, only cheaper to reach.
+
+    text: the event's text, for what json.loads drops (repeated keys in a JSON Patch: patches.read_patch).
     """
     event_cut = isinstance(event, PartialDict)
     object_ref = event.get("objectRef", MISSING)
@@ -66,7 +71,7 @@ def judge(
     )
     if scope.path is None:
         return Verdict(scope.hostnet, error=join_reasons([*notes, scope.reason]))
-    judgement = _Judgement(event, object_ref, scope.path, scope.verb_lost, [*notes, scope.reason])
+    judgement = _Judgement(event, object_ref, scope.path, scope.verb_lost, [*notes, scope.reason], text=text)
     return judgement.verdict(may_name_host_network)
 
 
@@ -84,8 +89,11 @@ class _Judgement:
         path: SpecPath,
         verb_lost: bool,
         notes: List[str],
+        *,
+        text: Optional[str] = None,
     ) -> None:
         self.event = event
+        self.text = text
         self.object_ref = object_ref
         self.path = path
         self.verb = event.get("verb")
@@ -168,7 +176,7 @@ class _Judgement:
             return None
         spec_path = f"{REQUEST_OBJECT}.{dotted(self.path)}"
         if self.verb == "patch" or (self.verb_lost and isinstance(request, list)):
-            read = read_patch(request, self.path)
+            read = read_patch(request, self.path, self.text)
             hostnet, reason = read.hostnet, read.reason
             if hostnet == UNTOUCHED:
                 hostnet, reason = self._untouched(reason)
