@@ -199,3 +199,24 @@ def test_a_json_patch_read_without_its_text_proves_only_true() -> None:
     assert (
         read_patch([{"op": "add", "path": "/spec/hostNetwork", "value": True}], ("spec",)).hostnet == "true"
     )
+
+
+def test_an_operation_cut_in_the_middle_is_dropped_not_a_failure() -> None:
+    text = patch_event(
+        '[{"op":"add","path":"/spec/hostNetwork","value":true},{"op":"remove","path":"/spec/hostNetwork"}]'
+    )
+    cut = text[: text.index('"path":"/spec/hostNetwork"}]')]  # inside the remove, before its path
+    verdict = judge(cut)
+    assert verdict.hostnet == "true"
+    assert "cut" in verdict.error
+
+
+def test_a_json_patch_value_nested_too_deeply_is_unknown_with_a_reason() -> None:
+    deep = '{"a":' * 900 + "1" + "}" * 900
+    patch = (
+        '[{"op":"add","path":"/metadata/labels/x","value":' + deep + "},"
+        '{"op":"test","path":"/metadata/labels/x","value":' + deep + "}]"
+    )
+    verdict = judge(patch_event(patch))
+    assert verdict.hostnet == "unknown"
+    assert "internal error" not in verdict.error

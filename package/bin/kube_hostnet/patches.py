@@ -65,10 +65,23 @@ def read_json_patch(operations: List[Any], path: SpecPath, members: Optional[Lis
     typed decode needs; without them operations' values are read as json.loads left them, which can only
     prove true (a repeated key or a null that json.loads dropped may have set it).
     """
-    target = (*path, HOST_NETWORK)
+    try:
+        read = _applied(operations if members is None else members, (*path, HOST_NETWORK))
+    except RecursionError:
+        return PatchRead(UNKNOWN, "JSON Patch value nested too deeply to read")
+    if isinstance(operations, PartialList) and read.hostnet != TRUE:
+        return PatchRead(UNKNOWN, "JSON Patch cut: later operations may be missing")
+    if members is None and read.hostnet == FALSE and _has_object_value(operations):
+        return PatchRead(UNKNOWN, _DUPLICATES_UNREAD)
+    return read
+
+
+def _applied(operations: List[Any], target: SpecPath) -> PatchRead:
     document = patchapply.Document(target)
-    for number, written in enumerate(operations if members is None else members):
+    for number, written in enumerate(operations):
         operation = last_wins(written) if isinstance(written, Pairs) else written
+        if isinstance(operation, PartialDict):
+            break  # cut inside this operation: what it is was lost with the rest of the patch
         if not isinstance(operation, dict):
             return PatchRead(UNKNOWN, f"JSON Patch operation {number} is not an object (the patch fails)")
         if not _valid_op(operation):
@@ -82,12 +95,7 @@ def read_json_patch(operations: List[Any], path: SpecPath, members: Optional[Lis
                 UNKNOWN,
                 f"JSON Patch operation {number} fails whatever the object was ({failure}): the patch fails",
             )
-    read = _outcome(patchapply.host_network(document, target))
-    if isinstance(operations, PartialList) and read.hostnet != TRUE:
-        return PatchRead(UNKNOWN, "JSON Patch cut: later operations may be missing")
-    if members is None and read.hostnet == FALSE and _has_object_value(operations):
-        return PatchRead(UNKNOWN, _DUPLICATES_UNREAD)
-    return read
+    return _outcome(patchapply.host_network(document, target))
 
 
 _DUPLICATES_UNREAD = "JSON Patch values could not be read again with their repeated keys"
