@@ -80,17 +80,22 @@ def _applied(operations: List[Any], target: SpecPath) -> PatchRead:
     document = patchapply.Document(target)
     for number, written in enumerate(operations):
         operation = last_wins(written) if isinstance(written, Pairs) else written
-        if isinstance(operation, PartialDict):
-            break  # cut inside this operation: what it is was lost with the rest of the patch
+        # Cut inside this operation (rule 5): it is applied as far as it was read, and where that is not
+        # enough, what it was went with the rest of the patch.
+        cut = isinstance(operation, PartialDict)
         if not isinstance(operation, dict):
             return PatchRead(UNKNOWN, f"JSON Patch operation {number} is not an object (the patch fails)")
         if not _valid_op(operation):
+            if cut:
+                break
             return PatchRead(
                 UNKNOWN, f"JSON Patch operation {number} has no valid op or pointer (the patch fails)"
             )
         try:
             patchapply.apply(document, operation)
         except patchapply.Failed as failure:
+            if cut:
+                break
             return PatchRead(
                 UNKNOWN,
                 f"JSON Patch operation {number} fails whatever the object was ({failure}): the patch fails",
