@@ -41,7 +41,8 @@ def read_patch(body: Any, path: SpecPath, event_text: Optional[str] = None) -> P
     (only for an array body, so other patches cost nothing more); without it, see read_json_patch."""
     if isinstance(body, list):
         members = None
-        if event_text is not None and not isinstance(body, PartialList):
+        # Only an object or array value can hold what json.loads dropped: scalar values need no second read.
+        if event_text is not None and not isinstance(body, PartialList) and _has_object_value(body):
             found, pairs = request_object_pairs(event_text, body)
             members = pairs if found else None
         return read_json_patch(body, path, members)
