@@ -67,6 +67,10 @@ def shaped(rest: Tuple[str, ...]) -> st.SearchStrategy[str]:
         st.tuples(st.just(key), st.sampled_from(("null", "null", "{}"))),
         st.tuples(st.sampled_from(LOOK_ALIKES), st.sampled_from(("true", "null", "{}"))),
         st.tuples(st.just("containers"), st.just('[{"name":"c","image":"patched"}]')),
+        # strategic-merge directives: unknown fields to a JSON merge patch and to the typed decode
+        st.tuples(
+            st.sampled_from(("$patch", "$retainKeys")), st.sampled_from(('"delete"', '"replace"', '["x"]'))
+        ),
     )
     return st.lists(member, min_size=1, max_size=4).map(obj_text)
 
