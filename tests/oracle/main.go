@@ -22,6 +22,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -120,7 +121,7 @@ func stringField(op jsonpatch.Operation, name string) (string, bool) {
 // does not (handled is false for every other operation):
 //   - replace with path "": the value (an object or an array) becomes the document, its top-level members
 //     decoded into a map (the last of a repeated key wins), their values kept as written;
-//   - test with path "": the document is compared with the value.
+//   - test with path "": the document is compared with the value (and, where equal, read into maps).
 func v4Only(doc []byte, op jsonpatch.Operation) (result []byte, handled bool, err error) {
 	path, ok := stringField(op, "path")
 	if !ok || path != "" {
@@ -150,7 +151,17 @@ func v4Only(doc []byte, op jsonpatch.Operation) (result []byte, handled bool, er
 		if value == nil || !jsonpatch.Equal(doc, *value) {
 			return nil, true, fmt.Errorf("testing value failed")
 		}
-		return doc, true, nil
+		// Comparing read every container of the document into the library's maps (the last of a repeated
+		// key wins); Equal compared copies, so that is done here. Numbers keep their text; strings are
+		// written again with Go's escapes, which only a later test of the same string could tell apart.
+		decoder := json.NewDecoder(bytes.NewReader(doc))
+		decoder.UseNumber()
+		var read interface{}
+		if err := decoder.Decode(&read); err != nil {
+			return nil, true, err
+		}
+		out, err := json.Marshal(read)
+		return out, true, err
 	}
 	return nil, false, nil
 }
