@@ -24,12 +24,17 @@ FORMAT ?= table
 BENCH_ARGS ?=
 SOURCES := globalConfig.json $(shell find package -type f -not -path '*/__pycache__/*' -not -name '*.pyc')
 export PY39 PY313 SPLUNK_PYTHON
+# The reference the engine's patch reading is tested against (tests/oracle/main.go): built from Debian's Go
+# packages only, offline (GOPATH mode over /usr/share/gocode, no module download).
+ORACLE := $(OUT)/build/oracle
+ORACLE_PACKAGES := golang-go golang-github-evanphx-json-patch-dev golang-k8s-sigs-json-dev
+export HOSTNET_ORACLE := $(ORACLE)
 export PYTHONPATH := $(CURDIR)/package/bin:$(CURDIR)/tools
 # Where tests find the built add-on and its package.
 export HOSTNET_APP_DIR := $(BUILT)
 export HOSTNET_TARBALL := $(TARBALL)
 
-.PHONY: help venv build package run evaluate test lint unit bench fuzz clean
+.PHONY: help venv build package run evaluate test lint unit bench fuzz clean oracle
 
 help:
 	@echo "make run       build the add-on and replay samples/audit.log (AUDIT=file, FORMAT=table|csv|json)"
@@ -79,14 +84,33 @@ evaluate: $(TARBALL)
 			--sample samples/$$platform/audit.json --labels samples/$$platform/audit.labels.csv || exit 1; \
 	done
 
+# Installs the packages when they are missing and this is root with apt-get (CI); else says what is needed.
+$(ORACLE): tests/oracle/main.go
+	@missing=""; for p in $(ORACLE_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "installing$$missing for the oracle"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+		else \
+			echo "the oracle needs the Debian packages$$missing: apt-get install them (as root) and run make again"; \
+			exit 1; \
+		fi; \
+	fi
+	mkdir -p $(OUT)/build
+	GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOCACHE=$(OUT)/build/go-cache go build -o $@ ./tests/oracle
+
+oracle: $(ORACLE)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check package/bin tools tests
 	$(VENV)/bin/mypy package/bin tools
 
-unit: $(VENV)/.installed
+unit: $(VENV)/.installed $(ORACLE)
 	$(PY) -m pytest tests -m "not protocol and not package"
 
-test: lint $(TARBALL)
+test: lint $(TARBALL) $(ORACLE)
 	$(PY) -m pytest tests
 
 bench: $(TARBALL)

@@ -82,10 +82,10 @@ def test_json_patch_on_a_pod(operations: list, expected: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["copy", "move"])
-def test_json_patch_copy_or_move_into_host_network_is_unknown(kind: str) -> None:
+def test_json_patch_copy_or_move_into_host_network_from_the_unseen_object_is_unknown(kind: str) -> None:
     verdict = judge(patched([{"op": kind, "from": "/metadata/labels/x", "path": "/spec/hostNetwork"}]))
     assert verdict.hostnet == "unknown"
-    assert f"{kind}s a value from elsewhere" in verdict.error
+    assert "a value from /metadata/labels/x, which the event does not show" in verdict.error
 
 
 def test_json_patch_move_away_from_host_network_is_false() -> None:
@@ -171,7 +171,6 @@ def test_json_patch_that_does_not_touch_host_network_is_unknown() -> None:
 @pytest.mark.parametrize(
     "operations",
     [
-        pytest.param([{"op": "add", "path": "/spec/hostNetwork"}], id="add-without-value"),  # no value
         pytest.param([{"path": "/spec/hostNetwork", "value": False}], id="without-op"),  # no op
         pytest.param([{"op": "frobnicate", "path": "/spec/hostNetwork", "value": False}], id="unknown-op"),
     ],
@@ -180,11 +179,21 @@ def test_unreadable_json_patch_operations_on_host_network_are_unknown(operations
     assert judge(patched(operations)).hostnet == "unknown"
 
 
-def test_operations_that_are_not_objects_are_skipped() -> None:
-    assert (
-        judge(patched(["add", 5, None, {"op": "add", "path": "/spec/hostNetwork", "value": True}])).hostnet
-        == "true"
-    )
+@pytest.mark.parametrize("element", ["add", 5, None, []])
+def test_an_operation_that_is_not_an_object_fails_the_whole_patch(element: object) -> None:
+    # DecodePatch cannot read it into an operation (null reads as one without an op)
+    verdict = judge(patched([element, {"op": "add", "path": "/spec/hostNetwork", "value": True}]))
+    assert verdict.hostnet == "unknown"
+    assert "operation 0 is not an object (the patch fails)" in verdict.error
+
+
+def test_an_add_without_a_value_inserts_null() -> None:
+    # op.value() is nil, which marshals as null: the typed decode leaves hostNetwork false
+    operations = [
+        {"op": "add", "path": "/spec/hostNetwork", "value": True},
+        {"op": "add", "path": "/spec/hostNetwork"},
+    ]
+    assert judge(patched(operations)).hostnet == "false"
 
 
 @pytest.mark.parametrize(
@@ -305,7 +314,7 @@ def test_json_patch_paths_are_split_at_every_slash(pointer: str, expected: str) 
     "invalid",
     [
         pytest.param(
-            {"op": "add", "path": "", "value": obj(pod_spec=spec(True))},  # no root operations in v4
+            {"op": "add", "path": "", "value": obj(pod_spec=spec(True))},  # only replace and test take ""
             id="add-at-empty-path",
         ),
         pytest.param({"op": "remove", "path": "spec"}, id="remove-without-slash"),
@@ -326,13 +335,22 @@ def test_an_operation_without_a_valid_pointer_fails_the_whole_patch(invalid: dic
     assert "no valid" in verdict.error and "the patch fails" in verdict.error
 
 
-def test_a_test_of_the_whole_document_is_a_valid_operation() -> None:
-    # evanphx/json-patch v4 compares the whole document for a test with path ""
-    operations = [
+def test_a_test_of_the_whole_document_pins_it() -> None:
+    # evanphx/json-patch v4 compares the whole document for a test with path "": where it passes, the
+    # document is that value, so what follows is read against it
+    pinned = [
+        {"op": "test", "path": "", "value": obj(pod_spec=spec(True))},
+        {"op": "add", "path": "/spec/dnsPolicy", "value": "Default"},
+    ]
+    assert judge(patched(pinned)).hostnet == "true"
+    # an empty document has no /spec to add into: the patch fails whatever the object was
+    empty = [
         {"op": "test", "path": "", "value": {}},
         {"op": "add", "path": "/spec/hostNetwork", "value": True},
     ]
-    assert judge(patched(operations)).hostnet == "true"
+    verdict = judge(patched(empty))
+    assert verdict.hostnet == "unknown"
+    assert "the patch fails" in verdict.error
 
 
 # --- strategic-merge directives: the audit log does not say if the body was strategic or JSON merge -------

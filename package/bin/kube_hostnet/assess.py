@@ -45,7 +45,7 @@ def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit:
         notes.append(f"event cut after {parsed.cut_at} chars")
     if parsed.deep_skipped:
         notes.append(f"nesting deeper than {MAX_TOLERANT_DEPTH} levels skipped")
-    request, recognized = readers.read_record(parsed.value, tuple(notes))
+    request, recognized = readers.read_record(parsed.value, tuple(notes), raw)
     if early_exit:
         verdict = pipeline.decide(request, lambda: may_name_host_network(raw))
     else:

@@ -7,6 +7,8 @@ the patch alone cannot tell: UNTOUCHED.
 
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
+from kube_hostnet import patchapply
+from kube_hostnet.godecode import Pairs, last_wins, request_object_pairs
 from kube_hostnet.jsonread import PartialDict, PartialList
 from kube_hostnet.podspec import HOST_NETWORK, dotted
 from kube_hostnet.resources import SpecPath
@@ -14,7 +16,6 @@ from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
 
 UNTOUCHED = "untouched"
 
-_SETTING_OPS = ("add", "replace")
 _DIRECTIVE = "$patch"
 _RETAIN_KEYS = "$retainKeys"
 
@@ -35,9 +36,16 @@ class PatchRead(NamedTuple):
     note: str = ""
 
 
-def read_patch(body: Any, path: SpecPath) -> PatchRead:
+def read_patch(body: Any, path: SpecPath, event_text: Optional[str] = None) -> PatchRead:
+    """event_text: the event's text, from which a JSON Patch body is read again with its repeated keys
+    (only for an array body, so other patches cost nothing more); without it, see read_json_patch."""
     if isinstance(body, list):
-        return read_json_patch(body, path)
+        members = None
+        # Only an object or array value can hold what json.loads dropped: scalar values need no second read.
+        if event_text is not None and not isinstance(body, PartialList) and _has_object_value(body):
+            found, pairs = request_object_pairs(event_text, body)
+            members = pairs if found else None
+        return read_json_patch(body, path, members)
     if isinstance(body, dict):
         return read_merge_patch(body, path)
     return PatchRead(UNKNOWN, f"patch body is a JSON {type(body).__name__}, not an array or object")
@@ -46,77 +54,88 @@ def read_patch(body: Any, path: SpecPath) -> PatchRead:
 def pointer_tokens(pointer: Any) -> Optional[Tuple[str, ...]]:
     """The tokens of a JSON Patch path as the API server reads them (evanphx/json-patch v4): split at '/',
     what comes before the first '/' ignored, `~1` and `~0` unescaped. None when it is not a string with a
-    '/': the API server rejects such an operation, and with it the whole patch."""
-    if not isinstance(pointer, str) or "/" not in pointer:
-        return None
-    return tuple(token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:])
+    '/': the API server rejects such an operation (but for replace and test of "", the whole document)."""
+    return patchapply.pointer_tokens(pointer)
 
 
-def _covers(tokens: Optional[Tuple[str, ...]], target: Tuple[str, ...]) -> bool:
-    """True when the pointer names the target or one of its ancestors."""
-    return tokens is not None and target[: len(tokens)] == tokens
+def read_json_patch(operations: List[Any], path: SpecPath, members: Optional[List[Any]] = None) -> PatchRead:
+    """Applies the operations in order to the unknown object they were sent for (kube_hostnet.patchapply)
+    and reads hostNetwork as the typed object would hold it.
 
-
-def _invalid_pointer(operation: Dict[str, Any]) -> str:
-    """Which pointer of the operation the API server cannot read, or ''."""
-    path = operation.get("path")
-    # evanphx/json-patch v4 tests the whole document for "": the one pointer without a '/' it accepts.
-    if pointer_tokens(path) is None and not (operation.get("op") == "test" and path == ""):
-        return "path"
-    if operation.get("op") in ("copy", "move") and pointer_tokens(operation.get("from")) is None:
-        return "from"
-    return ""
-
-
-def read_json_patch(operations: List[Any], path: SpecPath) -> PatchRead:
-    """Applies the operations that reach hostNetwork in order; the last one decides."""
-    target = (*path, HOST_NETWORK)
-    read = PatchRead(UNTOUCHED)
-    for number, operation in enumerate(operations):
-        if not isinstance(operation, dict):
-            continue
-        invalid = _invalid_pointer(operation)
-        if invalid:
-            # The API server stops at this operation and applies none of the patch: it proves nothing.
-            return PatchRead(
-                UNKNOWN, f"JSON Patch operation {number} has no valid {invalid} pointer (the patch fails)"
-            )
-        tokens = pointer_tokens(operation.get("path"))
-        kind = operation.get("op")
-        if kind == "move" and _covers(pointer_tokens(operation.get("from")), target):
-            read = PatchRead(FALSE, "JSON Patch moves hostNetwork away")
-        if tokens is None or not _covers(tokens, target):
-            continue
-        if kind in _SETTING_OPS:
-            read = _set_by_value(operation, target[len(tokens) :], len(path) - len(tokens))
-        elif kind == "remove":
-            read = PatchRead(FALSE, "")
-        elif kind in ("copy", "move"):
-            read = PatchRead(UNKNOWN, f"JSON Patch {kind}s a value from elsewhere into hostNetwork")
-        elif kind != "test":
-            read = PatchRead(UNKNOWN, "JSON Patch operation on hostNetwork without a readable op")
+    members: the same operations read with every member of their values kept (godecode.Pairs), which the
+    typed decode needs; without them operations' values are read as json.loads left them, which can only
+    prove true (a repeated key or a null that json.loads dropped may have set it).
+    """
+    try:
+        read = _applied(operations if members is None else members, (*path, HOST_NETWORK))
+    except RecursionError:
+        return PatchRead(UNKNOWN, "JSON Patch value nested too deeply to read")
     if isinstance(operations, PartialList) and read.hostnet != TRUE:
         return PatchRead(UNKNOWN, "JSON Patch cut: later operations may be missing")
+    if members is None and read.hostnet == FALSE and _has_object_value(operations):
+        return PatchRead(UNKNOWN, _DUPLICATES_UNREAD)
     return read
 
 
-def _set_by_value(operation: Dict[str, Any], rest: Tuple[str, ...], spec_depth: int) -> PatchRead:
-    """An add/replace of hostNetwork or an ancestor: the value carries what replaces it."""
-    if "value" not in operation:
-        return PatchRead(UNKNOWN, "JSON Patch operation on hostNetwork without a value")
-    node = operation["value"]
-    spec = node if spec_depth == 0 and isinstance(node, dict) else None
-    for depth, key in enumerate(rest):
-        if not isinstance(node, dict):
-            return PatchRead(UNKNOWN, "JSON Patch value on the pod-spec path is not an object")
-        if key not in node:
-            if isinstance(node, PartialDict):
-                return PatchRead(UNKNOWN, "JSON Patch value cut", spec)
-            return PatchRead(FALSE, "", spec)  # the ancestor is replaced by one without the key
-        node = node[key]
-        if depth + 1 == spec_depth and isinstance(node, dict):
-            spec = node
-    return PatchRead(TRUE if node is True else FALSE, "", spec)
+def _applied(operations: List[Any], target: SpecPath) -> PatchRead:
+    document = patchapply.Document(target)
+    for number, written in enumerate(operations):
+        operation = last_wins(written) if isinstance(written, Pairs) else written
+        # Cut inside this operation (rule 5): it is applied as far as it was read, and where that is not
+        # enough, what it was went with the rest of the patch.
+        cut = isinstance(operation, PartialDict)
+        if not isinstance(operation, dict):
+            return PatchRead(UNKNOWN, f"JSON Patch operation {number} is not an object (the patch fails)")
+        if not _valid_op(operation):
+            if cut:
+                break
+            return PatchRead(
+                UNKNOWN, f"JSON Patch operation {number} has no valid op or pointer (the patch fails)"
+            )
+        try:
+            patchapply.apply(document, operation)
+        except patchapply.Failed as failure:
+            if cut:
+                break
+            return PatchRead(
+                UNKNOWN,
+                f"JSON Patch operation {number} fails whatever the object was ({failure}): the patch fails",
+            )
+    return _outcome(patchapply.host_network(document, target))
+
+
+_DUPLICATES_UNREAD = "JSON Patch values could not be read again with their repeated keys"
+
+
+def _valid_op(operation: Dict[str, Any]) -> bool:
+    kind, path = operation.get("op"), operation.get("path")
+    if kind in ("replace", "test") and path == "":
+        return True
+    if pointer_tokens(path) is None or kind not in patchapply.OPERATIONS:
+        return False
+    return kind not in ("copy", "move") or pointer_tokens(operation.get("from")) is not None
+
+
+def _has_object_value(operations: List[Any]) -> bool:
+    return any(isinstance(op, dict) and isinstance(op.get("value"), (dict, list)) for op in operations)
+
+
+def _outcome(outcome: patchapply.Outcome) -> PatchRead:
+    if outcome.value == patchapply.TRUE_SET:
+        return PatchRead(TRUE, "", outcome.spec)
+    if outcome.value == patchapply.FALSE_SET:
+        return PatchRead(FALSE, "", outcome.spec)
+    if outcome.value == patchapply.BASE_VALUE:
+        return PatchRead(UNTOUCHED)
+    if outcome.value == patchapply.ELSEWHERE:
+        return PatchRead(
+            UNKNOWN,
+            f"JSON Patch copies or moves into hostNetwork a value from {outcome.detail}, "
+            "which the event does not show",
+        )
+    return PatchRead(
+        UNKNOWN, "JSON Patch leaves a value on the pod-spec path that does not decode (the patch fails)"
+    )
 
 
 def read_merge_patch(body: Dict[str, Any], path: SpecPath) -> PatchRead:

@@ -5,7 +5,7 @@ Audit LogEntry, Splunk's extracted fields, an envelope around any of them) onto 
 on no code knows which shape it came in, so a rule of docs/design.md has exactly one implementation.
 """
 
-from typing import Any, Dict, NamedTuple, Tuple
+from typing import Any, Dict, NamedTuple, Optional, Tuple
 
 from kube_hostnet.jsonread import PartialDict
 
@@ -57,6 +57,9 @@ class AuditRequest(NamedTuple):
     # Splunk's extracted fields show objects only in part and cannot show a patch's structure, so a reader
     # of them says how bodies are to be read (kube_hostnet.readers.fields).
     from_extracted_fields: bool = False
+    # The JSON text the record was parsed from, for what json.loads drops: the repeated keys of a JSON
+    # Patch value, which the API server's typed decoding keeps (kube_hostnet.patches).
+    text: Optional[str] = None
 
 
 class ExtractedDict(PartialDict):

@@ -12,6 +12,7 @@ import re
 from typing import Any, Dict, List, NamedTuple, Tuple
 
 from kube_hostnet import jsonread
+from kube_hostnet.godecode import Pairs, last_wins, loads_pairs
 from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.patches import UNTOUCHED, read_json_patch
 from kube_hostnet.resources import SpecPath
@@ -41,11 +42,11 @@ def read_webhooks(annotations: Any, path: SpecPath) -> WebhookRead:
     for _order, records in _records_in_order(annotations):
         patch_text = records.get(_PATCH)
         if patch_text is not None:
-            name, operations = _logged_patch(patch_text)
+            name, operations, members = _logged_patch(patch_text)
             if operations is None:
                 read = read._replace(unlogged=name)
                 continue
-            patched = read_json_patch(operations, path)
+            patched = read_json_patch(operations, path, members)
             if patched.hostnet != UNTOUCHED:
                 read = WebhookRead(patched.hostnet, name, patched.reason)
             continue
@@ -81,10 +82,13 @@ def _name(record: Any) -> str:
     return webhook if isinstance(webhook, str) and webhook else _UNNAMED
 
 
-def _logged_patch(text: Any) -> Tuple[str, Any]:
-    """The webhook's name and its JSON Patch operations (None when the record cannot be read)."""
+def _logged_patch(text: Any) -> Tuple[str, Any, Any]:
+    """The webhook's name, its JSON Patch operations (None when the record cannot be read) and the same
+    operations with every member of their values kept (see patches.read_json_patch)."""
     record = _record(text)
     operations = record.get("patch") if record is not None else None
     if not isinstance(operations, list) or record.get("patchType") != _JSON_PATCH:
-        return _name(record), None
-    return _name(record), operations
+        return _name(record), None, None
+    read, pairs = loads_pairs(text)
+    members = last_wins(pairs).get("patch") if read and isinstance(pairs, Pairs) else None
+    return _name(record), operations, members if isinstance(members, list) else None

@@ -30,29 +30,45 @@ SHAPE_READERS: Tuple[ShapeReader, ...] = (
 )
 
 
-def read_record(record: Dict[str, Any], notes: Tuple[str, ...]) -> Tuple[AuditRequest, bool]:
+class _Outer(NamedTuple):
+    """What the records around one know: its envelope path, the cluster they name, the notes of their
+    parse, and the JSON text it was parsed from."""
+
+    path: str
+    cluster: str
+    notes: Tuple[str, ...]
+    text: Optional[str]
+
+
+def read_record(
+    record: Dict[str, Any], notes: Tuple[str, ...], text: Optional[str] = None
+) -> Tuple[AuditRequest, bool]:
     """The record's AuditRequest and whether a shape recognized it; an unrecognized record is read as a
-    native Event (which then says what it lacks), with no shape in its description."""
-    found = _recognized(record, "", "", notes, depth=0)
+    native Event (which then says what it lacks), with no shape in its description. text: the JSON text
+    the record was parsed from."""
+    found = _recognized(record, _Outer("", "", notes, text), depth=0)
     if found is not None:
         return found, True
-    return native.read(record, "", envelope.cluster_of(record), notes), False
+    return native.read(record, "", envelope.cluster_of(record), notes)._replace(text=text), False
 
 
-def _recognized(
-    record: Dict[str, Any], prefix: str, cluster: str, notes: Tuple[str, ...], depth: int
-) -> Optional[AuditRequest]:
+def _recognized(record: Dict[str, Any], outer: _Outer, depth: int) -> Optional[AuditRequest]:
     for reader in SHAPE_READERS:
         if reader.recognizes(record):
-            shape = f"{reader.shape}:{prefix}" if prefix else reader.shape
-            return reader.read(record, shape, cluster or envelope.cluster_of(record), notes)
+            shape = f"{reader.shape}:{outer.path}" if outer.path else reader.shape
+            request = reader.read(record, shape, outer.cluster or envelope.cluster_of(record), outer.notes)
+            return request._replace(text=outer.text)
     if depth >= envelope.MAX_ENVELOPE_DEPTH:
         return None
     for wrapped in envelope.unwrap(record):
-        path = f"{prefix}.{wrapped.path}" if prefix else wrapped.path
-        found = _recognized(
-            wrapped.record, path, cluster or wrapped.cluster, (*notes, *wrapped.notes), depth + 1
+        inner = _Outer(
+            f"{outer.path}.{wrapped.path}" if outer.path else wrapped.path,
+            outer.cluster or wrapped.cluster,
+            (*outer.notes, *wrapped.notes),
+            # A record inside a JSON string has that string as its text; one inside an object, the outer's.
+            wrapped.text if wrapped.text is not None else outer.text,
         )
+        found = _recognized(wrapped.record, inner, depth + 1)
         if found is not None:
             return found
     return None

@@ -6,7 +6,7 @@ Tried in ENVELOPES' order, only when the record itself is no audit shape, at mos
 an envelope nobody could guess.
 """
 
-from typing import Any, Dict, Iterator, NamedTuple, Tuple
+from typing import Any, Dict, Iterator, NamedTuple, Optional, Tuple
 
 from kube_hostnet import jsonread
 from kube_hostnet.readers.describe import member, text
@@ -33,6 +33,7 @@ class Wrapped(NamedTuple):
     path: str  # the dotted keys from the outer record to this one, e.g. "properties.log"
     notes: Tuple[str, ...]  # what the parse of a JSON string found (cut)
     cluster: str  # the cluster the outer record names (AKS's resourceId, OpenShift's cluster_id)
+    text: Optional[str]  # the JSON string the record was parsed from; None when it was an object
 
 
 def unwrap(record: Dict[str, Any]) -> Iterator[Wrapped]:
@@ -41,13 +42,14 @@ def unwrap(record: Dict[str, Any]) -> Iterator[Wrapped]:
         value: Any = record
         for key in envelope.keys:
             value = member(value, key)
+        text: Optional[str] = None
+        notes: Tuple[str, ...] = ()
         if isinstance(value, str):
+            text = value
             value, notes = _parsed(value)
-        else:
-            notes = ()
         if isinstance(value, dict):
             path = ".".join(envelope.keys)
-            yield Wrapped(value, path, notes, cluster_of(record))
+            yield Wrapped(value, path, notes, cluster_of(record), text)
 
 
 def _parsed(value: str) -> Tuple[Any, Tuple[str, ...]]:

@@ -1,0 +1,40 @@
+"""The adversarial classes as strategies of their own, against the oracle (see test_oracle_patches
+for the property): repeated keys and nulls in JSON Patch values (native and in a webhook's audit record) and
+copy/move chains into hostNetwork."""
+
+from typing import Any
+
+from conftest import Oracle
+from hypothesis import given
+from hypothesis import strategies as st
+from test_oracle_patches import check, check_webhook
+
+from tests.oracle.patch_text import (
+    WORKLOADS,
+    Workload,
+    audit_event,
+    copy_move_patch,
+    repeated_keys_patch,
+)
+
+workloads = st.sampled_from(WORKLOADS)
+
+
+@given(st.data(), workloads)
+def test_repeated_keys_and_nulls_in_json_patch_values(oracle: Oracle, data: Any, workload: Workload) -> None:
+    patch = data.draw(repeated_keys_patch(workload))
+    check(oracle, workload, "json", patch, audit_event(workload, "patch", patch))
+
+
+@given(st.data(), workloads)
+def test_copy_and_move_chains_into_host_network(oracle: Oracle, data: Any, workload: Workload) -> None:
+    patch = data.draw(copy_move_patch(workload))
+    check(oracle, workload, "json", patch, audit_event(workload, "patch", patch))
+
+
+@given(st.data(), workloads, st.booleans(), st.booleans())
+def test_repeated_keys_and_copies_in_webhook_patches(
+    oracle: Oracle, data: Any, workload: Workload, host_network: bool, copies: bool
+) -> None:
+    patch = data.draw(copy_move_patch(workload) if copies else repeated_keys_patch(workload))
+    check_webhook(oracle, workload, host_network, patch)

@@ -1,0 +1,223 @@
+"""JSON Patch values as the API server decodes them (rule 2, rule 3): Go's typed decode, not json.loads.
+
+The patches are written as TEXT (repeated keys survive only there). Each expected verdict is what the API
+server's libraries give for every object the patch can apply to (tests/oracle checks the same classes
+against them, generated).
+"""
+
+import json
+
+import pytest
+
+from tests.support.engine_events import event, judge, obj, spec
+
+SPLICE = "__PATCH__"
+
+
+def patch_event(patch_text: str, resource: str = "pods") -> str:
+    group = {"pods": None, "deployments": "apps", "cronjobs": "batch"}[resource]
+    text = json.dumps(event(resource, "patch", group=group, level="Request", request=SPLICE, code=200))
+    return text.replace(json.dumps(SPLICE), patch_text)
+
+
+def webhook_event(patch_text: str, host_network: bool = False) -> str:
+    pod = obj(pod_spec=spec(True) if host_network else spec())
+    ev = event(request=pod, level="Request")
+    record = '{"configuration":"c","webhook":"w.x","patch":' + patch_text + ',"patchType":"JSONPatch"}'
+    ev["annotations"] = {"patch.webhook.admission.k8s.io/round_0_index_0": record}
+    return json.dumps(ev)
+
+
+@pytest.mark.parametrize(
+    ("resource", "patch", "expected"),
+    [
+        # a repeated object key decodes into the same struct: the fields of both occurrences merge
+        (
+            "deployments",
+            '[{"op":"add","path":"/spec/template","value":{"spec":{"hostNetwork":true},"spec":{"containers":[]}}}]',
+            "true",
+        ),
+        (
+            "cronjobs",
+            '[{"op":"add","path":"/spec/jobTemplate","value":'
+            '{"spec":{"template":{"spec":{"hostNetwork":true}}},"spec":{"template":{}}}}]',
+            "true",
+        ),
+        # a later bool still wins
+        (
+            "deployments",
+            '[{"op":"add","path":"/spec/template","value":{"spec":{"hostNetwork":true},"spec":{"hostNetwork":false}}}]',
+            "false",
+        ),
+        (
+            "pods",
+            '[{"op":"replace","path":"/spec","value":{"hostNetwork":true,"a":1,"hostNetwork":false}}]',
+            "false",
+        ),
+    ],
+)
+def test_a_repeated_key_in_a_json_patch_value_decodes_into_the_same_field(
+    resource: str, patch: str, expected: str
+) -> None:
+    assert judge(patch_event(patch, resource)).hostnet == expected
+
+
+@pytest.mark.parametrize(
+    "patch",
+    [
+        '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]',
+        '[{"op":"add","path":"/spec/template","value":{"spec":{"hostNetwork":true},"spec":null}}]',
+    ],
+)
+def test_null_in_a_json_patch_value_leaves_the_field_as_it_was(patch: str) -> None:
+    resource = "deployments" if "template" in patch else "pods"
+    verdict = judge(patch_event(patch, resource))
+    assert (verdict.hostnet, verdict.evidence) == ("true", "patch")
+
+
+def test_null_as_the_value_of_an_operation_replaces_the_member() -> None:
+    patch = (
+        '[{"op":"add","path":"/spec/hostNetwork","value":true},'
+        '{"op":"add","path":"/spec/hostNetwork","value":null}]'
+    )
+    assert judge(patch_event(patch)).hostnet == "false"
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        '{"op":"add","path":"/spec/dnsPolicy","value":"Default"}',  # navigates into the value
+        '{"op":"test","path":"/spec","value":{"hostNetwork":null}}',  # compares it
+    ],
+)
+def test_an_operation_that_reads_a_value_into_a_map_keeps_the_last_of_a_repeated_key(after: str) -> None:
+    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}},' + after + "]"
+    assert judge(patch_event(patch)).hostnet == "false"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [("host\\u004eetwork", "true"), ("HostNetwork", "false"), ("hostnetwork", "false")],
+)
+def test_keys_decode_escapes_and_match_case_sensitively(key: str, expected: str) -> None:
+    assert (
+        judge(patch_event('[{"op":"add","path":"/spec","value":{"' + key + '":true}}]')).hostnet == expected
+    )
+
+
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        # from a value the patch wrote
+        (
+            '[{"op":"add","path":"/metadata/labels/x","value":true},'
+            '{"op":"copy","from":"/metadata/labels/x","path":"/spec/hostNetwork"}]',
+            "true",
+        ),
+        (
+            '[{"op":"add","path":"/metadata/labels/x","value":{"hostNetwork":true,"hostNetwork":null}},'
+            '{"op":"move","from":"/metadata/labels/x","path":"/spec"}]',
+            "true",
+        ),
+        # navigating to the source reads the value into a map first: the null wins
+        (
+            '[{"op":"add","path":"/metadata/labels/x","value":{"hostNetwork":true,"hostNetwork":null}},'
+            '{"op":"copy","from":"/metadata/labels/x/hostNetwork","path":"/spec/hostNetwork"}]',
+            "false",
+        ),
+        # a copy from a member that is not there writes null
+        (
+            '[{"op":"add","path":"/metadata/labels/x","value":{}},'
+            '{"op":"copy","from":"/metadata/labels/x/y","path":"/spec/hostNetwork"}]',
+            "false",
+        ),
+        # the object's own hostNetwork, moved onto itself or away and back: a move succeeds only when the
+        # member is there, and the API server writes it only when it is true
+        ('[{"op":"move","from":"/spec/hostNetwork","path":"/spec/hostNetwork"}]', "true"),
+        (
+            '[{"op":"move","from":"/spec/hostNetwork","path":"/metadata/labels/x"},'
+            '{"op":"move","from":"/metadata/labels/x","path":"/spec/hostNetwork"}]',
+            "true",
+        ),
+    ],
+)
+def test_copy_and_move_from_what_the_event_shows_decide(patch: str, expected: str) -> None:
+    verdict = judge(patch_event(patch))
+    assert (verdict.hostnet, verdict.evidence) == (expected, "patch")
+
+
+def test_copy_from_the_unseen_object_into_host_network_is_unknown_and_says_from_where() -> None:
+    verdict = judge(patch_event('[{"op":"copy","from":"/spec/hostPID","path":"/spec/hostNetwork"}]'))
+    assert verdict.hostnet == "unknown"
+    assert "from /spec/hostPID, which the event does not show" in verdict.error
+
+
+def test_copy_of_the_objects_own_host_network_onto_itself_leaves_it() -> None:
+    verdict = judge(patch_event('[{"op":"copy","from":"/spec/hostNetwork","path":"/spec/hostNetwork"}]'))
+    assert verdict.hostnet == "unknown"
+    assert "patch does not touch hostNetwork" in verdict.error
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # the whole document: its top level read into a map (the last spec wins), the members kept as written
+        ('{"spec":{"hostNetwork":true},"spec":{}}', "false"),
+        ('{"spec":{"hostNetwork":true,"hostNetwork":null}}', "true"),
+    ],
+)
+def test_replace_of_the_whole_document(value: str, expected: str) -> None:
+    assert judge(patch_event('[{"op":"replace","path":"","value":' + value + "}]")).hostnet == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [("true", "true"), ("null", "false")])
+def test_a_test_of_the_objects_host_network_pins_it(value: str, expected: str) -> None:
+    patch = '[{"op":"test","path":"/spec/hostNetwork","value":' + value + "}]"
+    assert judge(patch_event(patch)).hostnet == expected
+
+
+def test_a_webhook_records_patch_is_decoded_the_same_way() -> None:
+    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"containers":[],"hostNetwork":null}}]'
+    verdict = judge(webhook_event(patch))
+    assert (verdict.hostnet, verdict.evidence) == ("true", "requestObject")
+    assert "set by mutating webhook w.x" in verdict.error
+
+
+def test_an_event_cut_after_its_json_patch_still_reads_repeated_keys() -> None:
+    text = patch_event('[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]')
+    text = text[:-1] + ',"responseObject":{"kind":"Pod","metadata":{"name":"w'  # cut inside the response
+    verdict = judge(text)
+    assert verdict.hostnet == "true"
+    assert "cut" in verdict.error
+
+
+def test_a_json_patch_read_without_its_text_proves_only_true() -> None:
+    # Without the event text, a repeated key or null that json.loads dropped may have set hostNetwork.
+    from kube_hostnet.patches import read_patch
+
+    operations = [{"op": "add", "path": "/spec", "value": {"hostNetwork": None}}]
+    assert read_patch(operations, ("spec",)).hostnet == "unknown"
+    assert (
+        read_patch([{"op": "add", "path": "/spec/hostNetwork", "value": True}], ("spec",)).hostnet == "true"
+    )
+
+
+def test_an_operation_cut_in_the_middle_is_dropped_not_a_failure() -> None:
+    text = patch_event(
+        '[{"op":"add","path":"/spec/hostNetwork","value":true},{"op":"remove","path":"/spec/hostNetwork"}]'
+    )
+    cut = text[: text.index('"path":"/spec/hostNetwork"}]')]  # inside the remove, before its path
+    verdict = judge(cut)
+    assert verdict.hostnet == "true"
+    assert "cut" in verdict.error
+
+
+def test_a_json_patch_value_nested_too_deeply_is_unknown_with_a_reason() -> None:
+    deep = '{"a":' * 900 + "1" + "}" * 900
+    patch = (
+        '[{"op":"add","path":"/metadata/labels/x","value":' + deep + "},"
+        '{"op":"test","path":"/metadata/labels/x","value":' + deep + "}]"
+    )
+    verdict = judge(patch_event(patch))
+    assert verdict.hostnet == "unknown"
+    assert "internal error" not in verdict.error
