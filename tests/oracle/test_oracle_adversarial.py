@@ -4,12 +4,11 @@ copy/move chains into hostNetwork."""
 
 from typing import Any
 
-from conftest import Oracle
 from hypothesis import given
 from hypothesis import strategies as st
-from test_oracle_patches import check, check_webhook
 
-from tests.oracle.patch_text import (
+from tests.support.oracle import Oracle, check, check_webhook
+from tests.support.patch_text import (
     WORKLOADS,
     Workload,
     audit_event,

@@ -8,43 +8,19 @@ for which the API server accepts the patch ends with that hostNetwork. A base fo
 is never wrong, and how often the engine says it is counted (hypothesis statistics) rather than asserted.
 """
 
-from typing import Any, List, Tuple
+from typing import Any
 
-from conftest import Oracle
-from hypothesis import event, given
+from hypothesis import given
 from hypothesis import strategies as st
 
-from kube_hostnet import assess
-from tests.oracle.patch_text import (
+from tests.support.oracle import Oracle, check, check_webhook
+from tests.support.patch_text import (
     WORKLOADS,
     Workload,
     audit_event,
-    base_objects,
     json_patch,
     merge_patch,
-    webhook_record,
 )
-
-
-def _agrees(verdict: str, answers: List[Tuple[bool, str]]) -> List[Tuple[int, bool, str]]:
-    """The bases the verdict is wrong for: (index, oracle's hostNetwork, "")."""
-    if verdict not in ("true", "false"):
-        return []
-    return [(i, hn, err) for i, (hn, err) in enumerate(answers) if not err and hn != (verdict == "true")]
-
-
-def check(oracle: Oracle, workload: Workload, patch_type: str, patch: str, event_text: str) -> None:
-    verdict = assess(event_text)
-    answers = [oracle.ask(workload.kind, patch_type, base, patch) for base in base_objects(workload)]
-    accepted = {hn for hn, err in answers if not err}
-    event(f"engine {verdict.hostnet}; oracle {sorted(accepted) if accepted else 'rejects'}")
-    wrong = _agrees(verdict.hostnet, answers)
-    assert not wrong, (
-        f"engine says {verdict.hostnet} ({verdict.error!r}), the API server ends with hostNetwork "
-        f"{[hn for _, hn, _ in wrong]} for bases {[i for i, _, _ in wrong]}\n"
-        f"patch: {patch}\noracle: {answers}"
-    )
-
 
 workloads = st.sampled_from(WORKLOADS)
 
@@ -63,20 +39,6 @@ def test_merge_patch_verdicts_agree_with_the_api_server(
     # engine's json.loads reading is the API server's; a strategic-merge directive is an unknown field to it.
     patch = data.draw(merge_patch(workload))
     check(oracle, workload, "merge", patch, audit_event(workload, "patch", patch))
-
-
-def check_webhook(oracle: Oracle, workload: Workload, host_network: bool, patch: str) -> None:
-    """A create whose object is known (a base with that hostNetwork), then a mutating webhook's JSON Patch
-    as the audit annotation records it: the oracle applies the patch to exactly that object."""
-    base = base_objects(workload)[0 if host_network else 2]
-    annotations = {"patch.webhook.admission.k8s.io/round_0_index_0": webhook_record(patch)}
-    verdict = assess(audit_event(workload, "create", base, annotations))
-    hn, err = oracle.ask(workload.kind, "json", base, patch)
-    event(f"engine {verdict.hostnet}; oracle {'rejects' if err else hn}")
-    if verdict.hostnet in ("true", "false") and not err:
-        assert hn == (verdict.hostnet == "true"), (
-            f"engine says {verdict.hostnet} ({verdict.error!r}), the API server ends with {hn}\n{patch}"
-        )
 
 
 @given(st.data(), workloads, st.booleans())
