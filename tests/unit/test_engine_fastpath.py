@@ -160,9 +160,9 @@ def test_an_annotation_is_not_parsed_when_the_object_decides_and_the_text_cannot
 
     real_parse_complete = jsonread.parse_complete
 
-    def counting_parse_complete(text: str) -> jsonread.Parsed:
+    def counting_parse_complete(text: str, *bound: int) -> jsonread.Parsed:
         parsed.append(text)
-        return real_parse_complete(text)
+        return real_parse_complete(text, *bound)
 
     monkeypatch.setattr(jsonread, "parse", counting_parse)
     monkeypatch.setattr(jsonread, "parse_complete", counting_parse_complete)

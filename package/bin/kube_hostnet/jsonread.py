@@ -20,6 +20,7 @@ from kube_hostnet.limits import (
     MAX_TOLERANT_CHARS,
     MAX_TOLERANT_DEPTH,
     MAX_TOLERANT_STEPS,
+    MAX_WEBHOOK_RECORD_CHARS,
     MIB,
 )
 
@@ -78,15 +79,24 @@ def parse(text: str, object_only: bool = False) -> Parsed:
     return parse_tolerant(text)
 
 
-def parse_complete(text: str) -> Parsed:
+def parse_complete(text: str, max_chars: int = MAX_EVENT_CHARS) -> Parsed:
     """Parses JSON text that is whole by construction: a string value of the event (the last-applied
     annotation, a mutating-webhook record), which was read up to its closing quote. Only json.loads reads
     it, never the tolerant parser: a cut is impossible, so invalid text is an error, and so is nesting too
     deep for json.loads (which stops at its recursion limit after reading only that far). Linear in the
-    text either way."""
-    if len(text) > MAX_EVENT_CHARS:
-        return Parsed(error=f"{len(text)} chars is above the {MAX_EVENT_CHARS // MIB} MiB bound; not parsed")
+    text either way; text above max_chars is not read."""
+    if len(text) > max_chars:
+        return Parsed(error=f"{len(text)} chars is above the {_size(max_chars)} bound; not parsed")
     return _loads(text)
+
+
+def parse_record(text: str) -> Parsed:
+    """parse_complete for a mutating webhook's record (kube_hostnet.webhooks), within its own bound."""
+    return parse_complete(text, MAX_WEBHOOK_RECORD_CHARS)
+
+
+def _size(chars: int) -> str:
+    return f"{chars // MIB} MiB" if chars % MIB == 0 else f"{chars // KIB} KiB"
 
 
 def _loads(text: str, parse_int: Optional[Callable[[str], Any]] = None) -> Parsed:

@@ -34,6 +34,16 @@ MAX_TOLERANT_STEPS = 16_000
 # scanner reads about 32 characters in the time of one step (about 50 ns a character, measured).
 CHARS_PER_TOLERANT_STEP = 32
 
+# JSON inside an event string costs json.loads more than the event text around it: the event's reader only
+# scans the string, reading its content builds every value (a string of small numbers costs about 20 times
+# the event's json.loads). Such text is bounded by what the API server accepts, not by the event:
+# - the last-applied annotation: the API server refuses an object whose annotations total more than
+#   256 KiB (apimachinery TotalAnnotationSizeLimitB), so a larger one belongs to a request that failed;
+MAX_ANNOTATION_CHARS = 256 * KIB
+# - a mutating webhook's patch record: real ones (sidecar injectors) are tens of KB; a larger one is an
+#   unreadable record (the webhook's change is not known), and the verdict is `unknown`, never `false`.
+MAX_WEBHOOK_RECORD_CHARS = 256 * KIB
+
 # The deepest place the engine reads is responseObject.spec.jobTemplate.spec.template.spec.hostNetwork
 # (8 levels) and containers' images one level below; Kubernetes objects rarely nest beyond 30 levels.
 # Containers the tolerant parser walks itself (open at the cut, or too deep for json.loads) are skipped
