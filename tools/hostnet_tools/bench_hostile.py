@@ -39,7 +39,9 @@ PATCH_RECORD = "patch.webhook.admission.k8s.io/round_0_index_{}"
 MUTATION_RECORD = "mutation.webhook.admission.k8s.io/round_0_index_{}"
 
 
-def _event(request: Any, verb: str = "create", annotations: Optional[Dict[str, str]] = None) -> Dict[str, Any]:
+def _event(
+    request: Any, verb: str = "create", annotations: Optional[Dict[str, str]] = None
+) -> Dict[str, Any]:
     """A pod request logged at Request level without a response: every piece of evidence is read."""
     event: Dict[str, Any] = {
         "kind": "Event",
@@ -221,7 +223,9 @@ class Figure(NamedTuple):
         return self.engine_ms <= MAX_LOADS_RATIO * self.loads_ms
 
 
-def engine_figures(app: str, python: str, events: Sequence[Tuple[str, str]], repeats: int) -> List[Dict[str, Any]]:
+def engine_figures(
+    app: str, python: str, events: Sequence[Tuple[str, str]], repeats: int
+) -> List[Dict[str, Any]]:
     with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as out:
         for _, text in events:
             out.write(json.dumps(text) + "\n")
@@ -252,7 +256,7 @@ def command_cpu(app: str, python: str, text: str, copies: int) -> float:
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def command_ms(app: str, python: str, text: str, baseline: str, copies: int, repeats: int) -> float:
+def command_ms(app: str, python: str, text: str, *, baseline: str, copies: int, repeats: int) -> float:
     """The command's CPU per copy of text, over the same run on a small real event (least of repeats)."""
     hostile = min(command_cpu(app, python, text, copies) for _ in range(repeats))
     plain = min(command_cpu(app, python, baseline, copies) for _ in range(repeats))
@@ -269,7 +273,9 @@ def figures(args: argparse.Namespace) -> List[Figure]:
             command = None
             if args.copies:
                 copies = max(1, args.copies * MIB // len(text))
-                command = command_ms(args.app, python, text, baseline, copies, args.repeats)
+                command = command_ms(
+                    args.app, python, text, baseline=baseline, copies=copies, repeats=args.repeats
+                )
             found.append(
                 Figure(
                     name,
@@ -282,13 +288,17 @@ def figures(args: argparse.Namespace) -> List[Figure]:
                     engine["error"][:70],
                 )
             )
-            print(f"{found[-1].python} {name}: engine {found[-1].engine_ms:.1f} ms", file=sys.stderr, flush=True)
+            figure = found[-1]
+            print(f"{figure.python} {name}: engine {figure.engine_ms:.1f} ms", file=sys.stderr, flush=True)
     return found
 
 
 def _version(python: str) -> str:
     result = subprocess.run(
-        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"], capture_output=True, text=True
+        [python, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     return result.stdout.strip() or python
 
@@ -324,7 +334,8 @@ def slowest(found: Sequence[Figure]) -> List[str]:
         mine = [figure for figure in found if figure.python == python]
         small = [figure for figure in mine if figure.chars <= MIB]
         worst = max(small, key=lambda figure: figure.engine_ms)
-        line = f"- Python {python}: slowest event of up to 1 MiB: {worst.event}, engine {worst.engine_ms:.1f} ms"
+        line = f"- Python {python}, slowest event of up to 1 MiB: {worst.event}"
+        line += f", engine {worst.engine_ms:.1f} ms"
         commands = [figure for figure in small if figure.command_ms is not None]
         if commands:
             worst_command = max(commands, key=lambda figure: figure.command_ms or 0.0)
@@ -343,6 +354,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument(
         "--copies", type=int, default=8, help="MiB of copies per command run (0: engine figures only)"
     )
+    parser.add_argument("--check-bounds", action="store_true", help="exit 1 when an event is over its bound")
     args = parser.parse_args(argv)
     if not args.app or not os.path.isfile(os.path.join(args.app, "bin", "hostnetcheck.py")):
         parser.error("--app must be a built add-on (make package), or set HOSTNET_APP_DIR")
@@ -354,7 +366,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     found = figures(args)
     print("\n".join(["## Slowest events", "", *slowest(found), "", *table(found)]))
-    return 0 if all(figure.within_bound for figure in found) else 1
+    return 1 if args.check_bounds and not all(figure.within_bound for figure in found) else 0
 
 
 if __name__ == "__main__":
