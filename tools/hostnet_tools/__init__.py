@@ -6,6 +6,7 @@ Nothing here ships in the add-on. Modules:
 - `hostnet_tools.auditlog`: reads a Kubernetes audit log as the events Splunk would index from it.
 - `hostnet_tools.bench`: `make bench`, hostnetcheck against the SDK floor and the parse floor.
 - `hostnet_tools.bench_floors`: the two floors `make bench` compares hostnetcheck with.
+- `hostnet_tools.bench_hostile`: `make bench`, the costliest single events known and what each costs.
 - `hostnet_tools.bench_inputs`: the SCP v2 frames of generated events `make bench` feeds every contender.
 - `hostnet_tools.bench_measure`: one measured `make bench` run, in its own helper process.
 - `hostnet_tools.bench_workload`: realistic audit events for `make bench`, generated from a seed.

@@ -95,7 +95,7 @@ def _webhook_mutation_records(n: int) -> str:
 
 
 def _webhook_invalid_records(n: int) -> str:
-    bad = '{"patch":[' + "1," * (128 * KIB)
+    bad = '{"patch":[' + "1," * (127 * KIB)  # just inside MAX_WEBHOOK_RECORD_CHARS: each one is read
     return _text(_event(_pod({}), annotations={PATCH_RECORD.format(i): bad for i in range(n)}))
 
 

@@ -1,12 +1,17 @@
 """Reads JSON safely: json.loads on the normal path, a tolerant iterative parser when that fails.
 
-The tolerant parser exists for two kinds of text json.loads cannot read:
+parse reads the event text; parse_complete (parse_record) reads JSON held in a string of the event, which
+is whole by construction, with json.loads alone.
+
+The tolerant parser exists for two kinds of event text json.loads cannot read:
 - an event Splunk cut at TRUNCATE: it returns what came before the cut, with every container that was
   still open returned as a PartialDict / PartialList (a key missing from one may have been lost), and
   drops the value that was being read at the cut (a string without its closing quote, a number that may
   have continued, `tru`);
-- nesting deeper than json.loads' recursion limit: it never recurses, and subtrees deeper than
+- nesting deeper than json.loads' recursion limit: it never recurses, and subtrees it walks deeper than
   MAX_TOLERANT_DEPTH are skipped (replaced by SKIPPED) instead of built.
+A container json.loads' scanner can read whole is read by it in one call; the parser's own work is counted
+in steps (Parsed.steps) and stops at MAX_TOLERANT_STEPS, so its cost is bounded whatever the text.
 """
 
 import json
