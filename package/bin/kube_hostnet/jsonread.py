@@ -129,6 +129,7 @@ def _int_or_float(digits: str) -> Any:
 
 _WS = r"[ \t\n\r]*"
 _WHITESPACE = re.compile(_WS)
+_WHITESPACE_CHARS = " \t\n\r"
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _NUMBER_TAIL = re.compile(r"[-+0-9.eE]*\Z")
 # The rest of a string after its opening quote, up to and including the closing quote.
@@ -185,14 +186,17 @@ def _read_scalar(text: str, pos: int, char: str) -> Tuple[Any, int]:
             raise _Cut
         raise _Invalid(f"unexpected {char!r} at char {pos}")
     match = _NUMBER.match(text, pos)
-    if _NUMBER_TAIL.match(text, pos) is not None:
-        raise _Cut  # digits up to the end: the number may have gone on
-    if match is None:
-        raise _Invalid(f"unexpected {text[pos]!r} at char {pos}")
+    after = match.end() if match is not None else pos
+    # Only a number that reaches the end, or stops at what could have continued it, may have been cut.
+    if after == len(text) or text[after] in ".eE" or match is None:
+        if _NUMBER_TAIL.match(text, pos) is not None:
+            raise _Cut  # digits up to the end: the number may have gone on
+        if match is None:
+            raise _Invalid(f"unexpected {text[pos]!r} at char {pos}")
     token = match.group()
     if "." in token or "e" in token or "E" in token:
-        return float(token), match.end()
-    return _int_or_float(token), match.end()
+        return float(token), after
+    return _int_or_float(token), after
 
 
 class _Budget:
@@ -281,7 +285,8 @@ def _parse_tolerant(text: str, max_depth: int, budget: _Budget) -> Parsed:
     try:
         while True:
             budget.step()
-            pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if pos < end and text[pos] in _WHITESPACE_CHARS:
+                pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
             if pos >= end:
                 if state == _END:
                     return Parsed(result, deep_skipped=deep_skipped, steps=budget.steps)

@@ -24,11 +24,12 @@ MAX_EVENT_CHARS = 16 * MIB
 MAX_TOLERANT_CHARS = 64 * KIB
 
 # The tolerant parser's Python loop: a step reads one token, or one run of brackets in a skipped subtree.
-# Its costliest steps (a cut event that is one long array of small numbers) take about 2 us each under
-# Python 3.9 and 3.13 on a loaded 2-core machine (python -m hostnet_tools.bench_hostile), so 16,000 steps
-# hold the parser to about 35 ms, inside the 50 ms an event of up to 1 MiB may cost. Real cut events need
-# far fewer: at most about 5,600 over every cut of the bench workload's events padded to 55 KB.
-MAX_TOLERANT_STEPS = 16_000
+# Its costliest steps (a cut event that is one long array of small numbers) take 0.9-1.3 us each under
+# Python 3.9 and 3.13, and up to 2.6 us on a loaded 2-core machine (python -m hostnet_tools.bench_hostile),
+# so 12,000 steps hold the parser to about 30 ms at worst, inside the 50 ms an event of up to 1 MiB may
+# cost. Real cut events need far fewer: at most about 5,600 over cuts of the bench workload's events
+# padded to 55 KB with 800 labels (a flat object on the way to the cut costs four steps a member).
+MAX_TOLERANT_STEPS = 12_000
 
 # A failed attempt to read a container whole (it is open at the cut) is charged as steps: json.loads'
 # scanner reads about 32 characters in the time of one step (about 50 ns a character, measured).
