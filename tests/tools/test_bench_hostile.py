@@ -98,3 +98,8 @@ def test_invalid_webhook_records_are_each_within_the_record_bound(events: Dict[s
         assert len(record) <= limits.MAX_WEBHOOK_RECORD_CHARS
         with pytest.raises(ValueError):
             json.loads(record)
+
+
+def test_the_annotation_at_its_bound_is_read_in_full(events: Dict[str, str]) -> None:
+    annotation = _annotation(events["annotation not JSON, at its bound (256 KiB)"])
+    assert limits.MAX_ANNOTATION_CHARS - 1024 < len(annotation) <= limits.MAX_ANNOTATION_CHARS

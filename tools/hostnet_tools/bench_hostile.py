@@ -133,6 +133,8 @@ def _cut(body: Callable[[int], str]) -> Callable[[int], str]:
 
 CLASSES: Dict[str, Tuple[Callable[[int], str], Sequence[int]]] = {
     "annotation not JSON": (_annotation_invalid, SIZES),
+    # just inside MAX_ANNOTATION_CHARS (and the tolerant parser's earlier 256 KiB bound): read in full
+    "annotation not JSON, at its bound": (_annotation_invalid, (256 * KIB,)),
     "annotation nested deep": (_annotation_deep, SIZES),
     "annotation huge integer": (_annotation_huge_integer, SIZES),
     "webhook records": (_webhook_records, SIZES),
