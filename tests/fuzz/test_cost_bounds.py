@@ -206,6 +206,7 @@ def test_the_tolerant_parser_stops_at_its_step_budget(raw: str) -> None:
         if parsed.steps > limits.MAX_TOLERANT_STEPS:
             assert verdict.hostnet == "unknown"
             assert f"more than {limits.MAX_TOLERANT_STEPS} steps" in verdict.error
+            assert "bound" in verdict.error  # what the README's hunting search matches
 
 
 @settings(max_examples=30)

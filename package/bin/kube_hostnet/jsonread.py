@@ -264,9 +264,9 @@ def parse_tolerant(
     try:
         return _parse_tolerant(text, max_depth, budget)
     except _OverBudget:
-        return Parsed(
-            error=f"needs more than {max_steps} steps of the tolerant parser; not read", steps=budget.steps
-        )
+        # "bound" in the reason: the README's hunting search finds it with the other size bounds
+        reason = f"needs more than {max_steps} steps, the bound of the tolerant parser; not read"
+        return Parsed(error=reason, steps=budget.steps)
 
 
 def _parse_tolerant(text: str, max_depth: int, budget: _Budget) -> Parsed:
