@@ -243,8 +243,8 @@ def _decode_whole(text: str, pos: int, budget: _Budget) -> Any:
         return _DECODER.raw_decode(text, pos)
     except json.JSONDecodeError as exc:
         budget.step(1 + (exc.pos - pos) // CHARS_PER_TOLERANT_STEP)
-    except RecursionError:
-        budget.step()  # it stops at the recursion limit, near where the deep nesting begins
+    except RecursionError:  # where it stopped is not known: charged as if it read to the end
+        budget.step(1 + (len(text) - pos) // CHARS_PER_TOLERANT_STEP)
         return _TOO_DEEP
     except ValueError:  # a number of more than 4300 digits, read to the end at worst
         budget.step(1 + (len(text) - pos) // CHARS_PER_TOLERANT_STEP)
