@@ -115,6 +115,7 @@ test: lint $(TARBALL) $(ORACLE)
 
 bench: $(TARBALL)
 	$(PY) -m hostnet_tools.bench --app $(BUILT) --python $(PY313) $(BENCH_ARGS)
+	$(PY) -m hostnet_tools.bench_hostile --app $(BUILT) --python $(PY39) --python $(PY313)
 
 # The corpus grows across runs (seeded once from the real events); crash-<sha1> files land in fuzz-artifacts/.
 fuzz: $(VENV)/.installed

@@ -158,7 +158,14 @@ def test_an_annotation_is_not_parsed_when_the_object_decides_and_the_text_cannot
         parsed.append(text)
         return real_parse(text, **options)
 
+    real_parse_complete = jsonread.parse_complete
+
+    def counting_parse_complete(text: str, *bound: int) -> jsonread.Parsed:
+        parsed.append(text)
+        return real_parse_complete(text, *bound)
+
     monkeypatch.setattr(jsonread, "parse", counting_parse)
+    monkeypatch.setattr(jsonread, "parse_complete", counting_parse_complete)
     assert assess(raw, {}).hostnet == "false"
     assert parsed == [raw]  # the event only, not its annotation
     parsed.clear()

@@ -3,6 +3,7 @@
 from typing import Any, Dict, NamedTuple, Optional
 
 from kube_hostnet import jsonread
+from kube_hostnet.limits import MAX_ANNOTATION_CHARS
 from kube_hostnet.podspec import HOST_NETWORK, dotted, read_object
 from kube_hostnet.resources import SpecPath
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
@@ -33,7 +34,9 @@ def read_text(text: Any, path: SpecPath, owner: str) -> LastApplied:
     where = f"{owner}.metadata.annotations[{LAST_APPLIED}].{dotted(path)}"
     if not isinstance(text, str):
         return LastApplied(UNKNOWN, where, "last-applied annotation is not a string")
-    parsed = jsonread.parse(text)
+    # A string value of the event is whole (it was read to its closing quote), so json.loads alone reads
+    # it: text it refuses is not JSON, never a cut, and costs no pass of the tolerant parser.
+    parsed = jsonread.parse_complete(text, MAX_ANNOTATION_CHARS)
     if parsed.error:
         return LastApplied(UNKNOWN, where, f"last-applied annotation: {parsed.error}")
     read = read_object(parsed.value, path, "last-applied annotation")

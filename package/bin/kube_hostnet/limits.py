@@ -12,18 +12,43 @@ MIB = 1024 * KIB
 # audit event we could judge, and parsing it would only spend the search's memory.
 MAX_EVENT_CHARS = 16 * MIB
 
-# The tolerant parser is pure Python (about 50x slower than json.loads): its worst case, a cut event that
-# is one long array of small numbers, costs about 2.4 us per character, so 5 s at 2 MiB (measured). It only
-# has to read events that Splunk cut at TRUNCATE (10,000 bytes by default) or that nest too deeply for
-# json.loads. 256 KiB reads every cut event of a default or moderately raised TRUNCATE and holds one hostile
-# event to well under a second; a larger cut event is `unknown` with its size, which the hunting search in
-# the README finds.
-MAX_TOLERANT_CHARS = 256 * KIB
+# The tolerant parser only reads event text that json.loads refused: an event Splunk cut at TRUNCATE
+# (10,000 bytes by default) or one nesting too deeply for json.loads; strings inside an event (annotations,
+# webhook records) are whole and never reach it (jsonread.parse_complete). It reads a container json.loads'
+# scanner can read whole in one C call, and walks in Python only the containers still open at the cut (or
+# too deep), so its cost is its steps (MAX_TOLERANT_STEPS) plus, for each open container, one failed C read
+# up to the cut. 64 KiB reads every cut event of the default TRUNCATE and of one raised six-fold; a larger
+# cut event is `unknown` with its size, which the hunting search in the README finds. At 64 KiB the failed
+# reads of the containers open at the cut of a real event (about 7 of them) cost about 7 ms; at the earlier
+# 256 KiB they alone cost about 30 ms of the 50 ms an event may take.
+MAX_TOLERANT_CHARS = 64 * KIB
+
+# The tolerant parser's Python loop: a step reads one token, or one run of brackets in a skipped subtree.
+# Its costliest steps (a cut event that is one long array of small numbers) take 0.9-1.3 us each under
+# Python 3.9 and 3.13, and up to 2.6 us on a loaded 2-core machine (python -m hostnet_tools.bench_hostile),
+# so 12,000 steps hold the parser to about 30 ms at worst, inside the 50 ms an event of up to 1 MiB may
+# cost. Real cut events need far fewer: at most about 5,600 over cuts of the bench workload's events
+# padded to 55 KB with 800 labels (a flat object on the way to the cut costs four steps a member).
+MAX_TOLERANT_STEPS = 12_000
+
+# A failed attempt to read a container whole (it is open at the cut) is charged as steps: json.loads'
+# scanner reads about 32 characters in the time of one step (about 50 ns a character, measured).
+CHARS_PER_TOLERANT_STEP = 32
+
+# JSON inside an event string costs json.loads more than the event text around it: the event's reader only
+# scans the string, reading its content builds every value (a string of small numbers costs about 20 times
+# the event's json.loads). Such text is bounded by what the API server accepts, not by the event:
+# - the last-applied annotation: the API server refuses an object whose annotations total more than
+#   256 KiB (apimachinery TotalAnnotationSizeLimitB), so a larger one belongs to a request that failed;
+MAX_ANNOTATION_CHARS = 256 * KIB
+# - a mutating webhook's patch record: real ones (sidecar injectors) are tens of KB; a larger one is an
+#   unreadable record (the webhook's change is not known), and the verdict is `unknown`, never `false`.
+MAX_WEBHOOK_RECORD_CHARS = 256 * KIB
 
 # The deepest place the engine reads is responseObject.spec.jobTemplate.spec.template.spec.hostNetwork
 # (8 levels) and containers' images one level below; Kubernetes objects rarely nest beyond 30 levels.
-# Deeper containers are skipped by the tolerant parser instead of built, so hostile nesting costs neither
-# memory nor recursion.
+# Containers the tolerant parser walks itself (open at the cut, or too deep for json.loads) are skipped
+# instead of built below this depth, so hostile nesting costs neither memory nor recursion.
 MAX_TOLERANT_DEPTH = 128
 
 # Output fields are for people and lookups: Kubernetes names are at most 253 characters and image

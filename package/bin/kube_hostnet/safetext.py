@@ -10,6 +10,8 @@ def clean(text: str) -> str:
     no longer than MAX_OUTPUT_CHARS."""
     if len(text) > MAX_OUTPUT_CHARS:
         text = text[: MAX_OUTPUT_CHARS - len(_ELLIPSIS)] + _ELLIPSIS
+    elif text.isascii():  # the common case (names, images), without the cost of an encoding
+        return text
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

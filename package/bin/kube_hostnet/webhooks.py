@@ -73,7 +73,7 @@ def _record(text: Any) -> Any:
     """The parsed JSON object of one annotation value, None when it is not one complete object."""
     if not isinstance(text, str):
         return None
-    parsed = jsonread.parse(text)
+    parsed = jsonread.parse_record(text)
     return parsed.value if not parsed.error and not parsed.cut and isinstance(parsed.value, dict) else None
 
 
