@@ -74,6 +74,9 @@ class RecordPathCommand(StreamingCommand):  # type: ignore[misc]
             sys.exit(1)
 
     def _execute_v2(self, ifile: Any, process: Any) -> None:
+        if not hostnet_sdk.SUPPORTED:
+            super()._execute_v2(ifile, process)
+            return
         istream = hostnet_sdk.binary_stream(ifile)
         while True:
             try:

@@ -25,6 +25,7 @@ as the multivalue encoding of another field, so a field literally named `__mv_x`
 
 import csv
 import itertools
+import json
 from typing import (
     Any,
     Callable,
@@ -103,11 +104,13 @@ def record_of(layout: Layout, row: Sequence[str]) -> Dict[str, Value]:
     return record
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, in_list: bool) -> str:
     if isinstance(value, bool):
         return str(value.real)
     if isinstance(value, (str, int, float, complex)):
         return str(value)
+    if isinstance(value, dict) or (in_list and isinstance(value, (list, tuple))):
+        return json.dumps(value, separators=(",", ":"))
     return repr(value)
 
 
@@ -118,11 +121,19 @@ def cells(fields: Mapping[str, Value], names: Sequence[str]) -> List[str]:
         value = fields.get(name)
         if isinstance(value, (list, tuple)):
             if len(value) > 1:
-                values = ["" if item is None else _text(item) for item in value]
-                out += ("\n".join(values), "$" + "$;$".join(item.replace("$", "$$") for item in values) + "$")
+                texts = [None if item is None else _text(item, True) for item in value]
+                single = "\n".join("" if text is None else text for text in texts)
+                multi = "$;$".join("" if text is None else text.replace("$", "$$") for text in texts)
+                out += (single, "$" + multi + "$")
                 continue
-            value = value[0] if value else None
-        out += ("" if value is None else _text(value), "")
+            if not value:
+                out += ("", "")
+                continue
+            value = value[0]
+            if value is None:
+                out += ("None", "")
+                continue
+        out += ("" if value is None else _text(value, False), "")
     return out
 
 

@@ -61,10 +61,10 @@ class Lines:
     was escaped for the reader (see the module docstring); `take()` clears both for the next row.
     """
 
-    def __init__(self, stream: IO[bytes], length: int, piece_bytes: int = PIECE_BYTES) -> None:
+    def __init__(self, stream: IO[bytes], length: int, piece_bytes: Optional[int] = None) -> None:
         self._stream = stream
         self._left = length
-        self._piece_bytes = piece_bytes
+        self._piece_bytes = piece_bytes or PIECE_BYTES
         self.length = length
         self.raw: List[bytes] = []
         self.replaced = False

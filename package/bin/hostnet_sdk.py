@@ -9,16 +9,29 @@ only through the names below; tests/unit/test_recordpath_sdk.py fails when the v
 WRITTEN_AGAINST or when any of these is missing or has changed.
 """
 
+import hashlib
+import inspect
 from typing import Any, Callable, Dict, List, Optional
 
 import splunklib
-from splunklib.searchcommands.internals import CsvDialect, MetadataDecoder, RecordWriter
+from splunklib.searchcommands.internals import CsvDialect, MetadataDecoder, RecordWriter, RecordWriterV2
 from splunklib.searchcommands.search_command import SearchCommand
 
 WRITTEN_AGAINST = "2.1.1"
 
-# Private methods of splunklib the command overrides (their splunklib source is pinned by the test).
-OVERRIDDEN = ("SearchCommand._execute_v2",)
+# Private methods of splunklib the command overrides, with the first 16 hex digits of the sha256 of their
+# source in WRITTEN_AGAINST: the override replaces what they do, so a change to them must be read.
+OVERRIDDEN = {"SearchCommand._execute_v2": "7934dfb05b1840f1"}
+# What the override does in their place, the same way (hostnet_command, hostnet_recordpath): pinned alike.
+MIRRORED = {
+    "SearchCommand._read_chunk": "3ba5c4f21afeb44d",  # chunk header, metadata and body
+    "SearchCommand._execute_chunk_v2": "c1f9efeb60af5f50",  # allow_empty_input
+    "SearchCommand._read_csv_records": "f7d26b02136f3d5d",  # hostnet_recordpath.record_of
+    "RecordWriter._write_record": "cffc814c7f073a9f",  # hostnet_recordpath.cells
+    "RecordWriterV2.write_chunk": "cba9b58379dabb86",  # answer_with_body
+    "RecordWriterV2._write_chunk": "57e4b45ca283839c",
+}
+_CLASSES = {"SearchCommand": SearchCommand, "RecordWriter": RecordWriter, "RecordWriterV2": RecordWriterV2}
 
 # Private names the override reads or calls, as `Class.attribute` (instance attributes listed by the
 # class that sets them in __init__).
@@ -45,6 +58,32 @@ HEADER = SearchCommand._header  # the chunk header as splunklib reads it
 
 def version() -> str:
     return str(splunklib.__version__)
+
+
+# Checked once per process: with another splunklib the command leaves splunklib's own loop in place.
+SUPPORTED = version() == WRITTEN_AGAINST
+
+
+def _source_digest(qualified: str) -> str:
+    owner, name = qualified.split(".")
+    source = inspect.getsource(getattr(_CLASSES[owner], name))
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def _exists(qualified: str) -> bool:
+    owner, name = qualified.split(".")
+    cls = _CLASSES[owner]
+    return hasattr(cls, name) or f"self.{name} = " in inspect.getsource(cls.__init__)
+
+
+def problems() -> List[str]:
+    """Why this splunklib is not the one the override was written against; empty when it is."""
+    found = [] if SUPPORTED else [f"splunklib {version()} is not {WRITTEN_AGAINST}"]
+    found += [f"splunklib has no {name}" for name in (*OVERRIDDEN, *MIRRORED, *USED) if not _exists(name)]
+    for name, digest in {**OVERRIDDEN, **MIRRORED}.items():
+        if _exists(name) and _source_digest(name) != digest:
+            found.append(f"splunklib's {name} is not the one of splunklib {WRITTEN_AGAINST}")
+    return found
 
 
 def decode_metadata(text: str) -> Any:
