@@ -52,6 +52,11 @@ class ChunkFiles(NamedTuple):
     frame: str
     final: str
 
+    @property
+    def size(self) -> int:
+        """Bytes of the execute frame: the chunk splunkd sends."""
+        return os.path.getsize(self.frame)
+
 
 def records(workload: str, events: int, seed: int, first: int = 0) -> Iterator[Dict[str, flatten.Value]]:
     """Generated audit events as the records a search command receives."""
