@@ -158,6 +158,22 @@ def test_nul_anywhere_in_audit_records_loses_nothing_under_39(
     assert len(read(ours.replies[0].body)) == len(records)
 
 
+def test_a_second_hostnetcheck_replaces_the_first_ones_columns_as_splunklib_does(
+    command_script: str, reference_script: str, python: str, audit_events: Dict[str, str]
+) -> None:
+    """`... | hostnetcheck | hostnetcheck`: the second one gets the first one's answer, stale verdict columns
+    included, and answers it as splunklib's record.update would."""
+    records = [{"_raw": raw, "n": str(number)} for number, raw in enumerate(audit_events.values())]
+    first = _run(command_script, python, [scp.encode_records(records)])
+    assert first.returncode == 0, first.stderr
+    bodies = [first.replies[0].body]
+
+    ours, theirs = _run(command_script, python, bodies), _run(reference_script, python, bodies)
+
+    _assert_same_answers(ours, theirs, bodies)
+    assert read(ours.replies[0].body) == read(first.replies[0].body)
+
+
 def test_a_positional_argument_is_an_error(command_script: str, python: str) -> None:
     run = scp.run_command(command_script, python, [[{"_raw": "{}", "log": "{}"}]], args=["log"]).collect()
 
