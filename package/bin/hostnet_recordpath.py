@@ -179,6 +179,7 @@ def answer(command: Any, lines: hostnet_rows.Lines, hooks: Hooks) -> None:
     ours = set(hooks.names) | {MV + name for name in hooks.names}
     if layout is None or any(field.name in ours for field in layout.fields):
         header_texts = [lines.view(line) for line in header_lines]
+        lines.forget_raw()  # splunklib's reader copies nothing: the body's bytes need not be kept
         records = hostnet_sdk.read_records(command, itertools.chain(header_texts, texts))
         hostnet_sdk.answer_with_splunklib(command, hooks.process(_restored_records(records, lines)))
         return

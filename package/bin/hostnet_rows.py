@@ -71,6 +71,10 @@ class Lines:
         self.escaped = False
         self.escaped_any = False
 
+    def forget_raw(self) -> None:
+        """From now on keep no raw lines (for a reader that never calls `take()`)."""
+        self.raw = _Forgotten()
+
     def take(self) -> List[bytes]:
         raw = self.raw
         self.raw = []
@@ -120,6 +124,11 @@ class Lines:
         """Reads what is left of the body (after the reader stopped early), so the next chunk is in step."""
         for _block in self.blocks():
             pass
+
+
+class _Forgotten(List[bytes]):
+    def append(self, line: bytes) -> None:
+        pass
 
 
 def restored_row(row: List[str]) -> List[str]:
