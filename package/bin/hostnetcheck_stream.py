@@ -1,19 +1,28 @@
 """Wires the hostnetcheck search command to the detection engine.
 
-UCC generates bin/hostnetcheck.py (the splunklib StreamingCommand and its options) from globalConfig.json;
-it calls stream() here for each chunk of records. This module only reads options and records and writes the
-verdict's fields; the decision itself is kube_hostnet.assess.
+HostnetcheckCommand is the command splunkd runs (bin/hostnetcheck.py dispatches it): its options, and the
+hooks of the record path (hostnet_command) that hand each row to judge(): the event field's value, and a
+way to build the row's record, called only when the engine needs the extracted fields (kube_hostnet.assess
+reads them only when the event field is empty). Chunks that go through splunklib's own records call
+stream(). This module only reads options and values and gives the verdict's fields; the decision itself
+is kube_hostnet.assess.
 """
 
 import csv
 import gc
-from typing import Any, Dict, Iterable, Iterator, Optional
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+
+from splunklib.searchcommands import Configuration, Option, validators
 
 import hostnet_logging
+from hostnet_command import RecordPathCommand
 from kube_hostnet import Verdict, assess
 from kube_hostnet.verdict import UNKNOWN, unknown
 
 _SEARCH_STATE_ATTR = "_hostnet_search_state"
+Fields = Dict[str, Union[str, List[str]]]
+# The columns the command adds, in the order splunklib would write them (the keys of every verdict).
+OUTPUT_NAMES = tuple(Verdict(UNKNOWN).as_fields())
 
 # splunklib 2.1.1 caps CSV fields at 10 MiB and, above it, fails the whole chunk: every other event of the
 # chunk is lost with the search. The chunk is already in memory when the reader runs, so lifting the cap
@@ -57,33 +66,89 @@ def _state(command: Any) -> _SearchState:
     return state
 
 
-def verdict_for(record: Dict[str, Any], field: str) -> Verdict:
-    value = record.get(field)
+def verdict_for(record: Mapping[str, Any], field: str) -> Verdict:
+    return verdict_of(record.get(field), lambda: record, field)
+
+
+def verdict_of(value: Any, record_of: Callable[[], Mapping[str, Any]], field: str) -> Verdict:
     if isinstance(value, list):
         return unknown(f"field {field} is multivalue ({len(value)} values); expected one event")
-    return assess(value if value else None, record)
+    return assess(value, None) if value else assess(None, record_of())
 
 
-def stream(command: Any, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+def event_field(command: Any) -> str:
+    return _state(command).field
+
+
+def judge(command: Any, value: Any, record_of: Callable[[], Mapping[str, Any]]) -> Fields:
+    """The verdict's fields for one event: its event field's value, and how to get its record if needed."""
     state = _state(command)
-    yield from _judged(state, records)
+    try:
+        verdict = verdict_of(value, record_of, state.field)
+    except Exception:  # a search must never fail because of one event
+        state.logger.exception("hostnetcheck: internal error on an event; reported as unknown")
+        verdict = unknown("internal error (see the add-on's log)")
+    state.events += 1
+    if verdict.hostnet == UNKNOWN:
+        state.unknown += 1
+    if state.events % COLLECT_EVERY_EVENTS == 0:
+        gc.collect()
+    return verdict.as_fields()
+
+
+class _Record:
+    def __init__(self, record: Mapping[str, Any]) -> None:
+        self.record = record
+
+    def __call__(self) -> Mapping[str, Any]:
+        return self.record
+
+
+def chunk_done(command: Any) -> None:
+    state = _state(command)
     state.logger.debug("hostnetcheck chunk done: %d events so far, %d unknown", state.events, state.unknown)
 
 
-def _judged(state: _SearchState, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+def stream(command: Any, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+    field = event_field(command)
     for record in records:
-        try:
-            verdict = verdict_for(record, state.field)
-        except Exception:  # a search must never fail because of one event
-            state.logger.exception("hostnetcheck: internal error on an event; reported as unknown")
-            verdict = unknown("internal error (see the add-on's log)")
-        state.events += 1
-        if verdict.hostnet == UNKNOWN:
-            state.unknown += 1
-        record.update(verdict.as_fields())
-        if state.events % COLLECT_EVERY_EVENTS == 0:
-            gc.collect()
+        record.update(judge(command, record.get(field), _Record(record)))
         yield record
+    chunk_done(command)
 
 
-__all__ = ["stream", "verdict_for"]
+@Configuration()
+class HostnetcheckCommand(RecordPathCommand):
+    """
+
+    ##Syntax
+    hostnetcheck [field=<field>] [loglevel=<DEBUG|INFO|WARNING|ERROR|CRITICAL>]
+
+    ##Description
+    Reads each Kubernetes API server audit event as JSON, the way the API server reads objects, and adds
+    hostnet (true, false or unknown) with the evidence it came from. Every other field of the event is
+    passed through unchanged.
+
+    """
+
+    # The options globalConfig.json declares (tests/unit/test_recordpath_wrapper.py compares them).
+    field = Option(name="field", require=False, validate=validators.Fieldname(), default="_raw")
+    loglevel = Option(name="loglevel", require=False)
+
+    def record_path_names(self) -> Sequence[str]:
+        return OUTPUT_NAMES
+
+    def record_path_field(self) -> str:
+        return event_field(self)
+
+    def record_path_judge(self, value: Any, record_of: Callable[[], Mapping[str, Any]]) -> Fields:
+        return judge(self, value, record_of)
+
+    def record_path_done(self) -> None:
+        chunk_done(self)
+
+    def stream(self, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
+        return stream(self, records)
+
+
+__all__ = ["OUTPUT_NAMES", "HostnetcheckCommand", "chunk_done", "event_field", "judge", "stream"]

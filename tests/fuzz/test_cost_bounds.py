@@ -15,10 +15,10 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from verdict_checks import check_verdict
 
 from kube_hostnet import assess, jsonread, limits, patches
 from kube_hostnet.jsonread import Parsed
+from tests.support.verdict_checks import check_verdict
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 PATCH_RECORD = "patch.webhook.admission.k8s.io/round_{}_index_{}"

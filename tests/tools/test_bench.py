@@ -131,6 +131,14 @@ def test_the_fields_clause_record_keeps_exactly_the_clause_fields_of_the_full_re
     assert len(record) > 5 * len(reduced)  # the full record is the many-column one
 
 
+def test_the_base_record_keeps_only_the_fields_every_event_has() -> None:
+    record = next(bench_inputs.records(bench_workload.MIXED, 1, seed=3))
+    base = bench_inputs.reduce_to(bench_inputs.BASE, record)
+    assert list(base) == list(bench_inputs.BASE_FIELDS)
+    assert all(base[name] == record[name] for name in base)
+    assert bench_inputs.reduce_to(bench_inputs.FULL, record) == record
+
+
 def _frame_records(path: str) -> List[scp.Record]:
     with open(path, "rb") as stored:
         chunk = scp.read_chunk(stored)
@@ -150,6 +158,8 @@ def test_stored_chunks_hold_the_generated_records_and_are_reused(tmp_path: Path)
     assert [record["_chunked_idx"] for record in full] == [str(index) for index in range(15)] * 2
     fields = _frame_records(files[bench_inputs.FIELDS][0].frame)
     assert set(fields[0]) <= {*bench_inputs.FIELDS_CLAUSE, scp.CHUNKED_IDX}
+    base = _frame_records(files[bench_inputs.BASE][0].frame)
+    assert list(base[0]) == [*bench_inputs.BASE_FIELDS, scp.CHUNKED_IDX]
     with open(files[bench_inputs.FULL][-1].final, "rb") as stored:
         final = scp.read_chunk(stored)
     assert final is not None and final.finished and final.records() == []
@@ -207,21 +217,32 @@ def test_a_run_is_unusable_when_it_failed_lost_records_or_answered_something_els
     assert "unexpected values" in _measurement(values={bench_measure.MISSING: 10}).problems(allowed)[0]
 
 
-def _run(tmp_path: Path, script: str, python: str, workload: str = bench_workload.WORST) -> Dict[str, Any]:
-    files = bench_inputs.chunk_files(str(tmp_path / "inputs"), workload, 2, 20, processes=1)
+def _run(tmp_path: Path, script: str, python: str, field: str = bench_floors.FLOOR_FIELD) -> Dict[str, Any]:
+    files = bench_inputs.chunk_files(str(tmp_path / "inputs"), bench_workload.WORST, 2, 20, processes=1)
     result = bench_measure.measure(
-        script, python, chunks=files[bench_inputs.FULL], events=40, check_field=bench_floors.FLOOR_FIELD
+        script, python, chunks=files[bench_inputs.FULL], events=40, check_field=field
     )
     return result._asdict()
-def test_both_floors_answer_every_record_with_their_constant_field(
+
+
+def test_every_contender_answers_every_record_with_its_field(
     tmp_path: Path, app_dir: Path, interpreters: Dict[str, str]
 ) -> None:
     floors = bench_floors.write_floors(str(tmp_path), str(app_dir))
-    for script in floors:
-        result = _run(tmp_path, script, interpreters["3.13"])
+    constant = {bench_floors.FLOOR_VALUE: 40}
+    for script, field in [
+        (floors.sdk, bench_floors.FLOOR_FIELD),
+        (floors.parse, bench_floors.FLOOR_FIELD),
+        (floors.path_floor, bench_floors.FLOOR_FIELD),
+        (floors.sdk_path, "hostnet"),
+    ]:
+        result = _run(tmp_path, script, interpreters["3.13"], field=field)
         assert result["returncode"] == 0, result["stderr"]
         assert result["records_out"] == 40
-        assert result["values"] == {bench_floors.FLOOR_VALUE: 40}
+        if field == "hostnet":
+            assert set(result["values"]) <= set(bench.HOSTNET_VALUES) and sum(result["values"].values()) == 40
+        else:
+            assert result["values"] == constant
         assert result["cpu_seconds"] > 0 and result["peak_rss_kb"] > 0
 
 
@@ -257,34 +278,73 @@ def _row(contender: str, workload: str, cpu: float, shape: str = bench_inputs.FU
     return bench.Row(contender, workload, shape, 100, runs)
 
 
-def test_ratios_and_targets_use_the_median_cpu_time_on_the_same_workload() -> None:
+def test_ratios_and_targets_use_the_median_cpu_time_on_the_same_chunk_workload_and_shape() -> None:
     rows = [
-        _row(bench.SDK_FLOOR, bench_workload.MIXED, 10.0),
-        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 10.5),
-        _row(bench.SDK_FLOOR, bench_workload.WORST, 10.0),
-        _row(bench.HOSTNETCHECK, bench_workload.WORST, 14.0),
+        _row(bench.PARSE_FLOOR, bench_workload.MIXED, 10.0),
+        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 8.5),
+        _row(bench.PARSE_FLOOR, bench_workload.MIXED, 10.0, bench_inputs.BASE),
+        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 9.5, bench_inputs.BASE),
+        _row(bench.HOSTNETCHECK, bench_workload.WORST, 1.0),
     ]
-    assert bench.ratio(rows, rows[1], bench.SDK_FLOOR) == pytest.approx(1.05)
-    assert rows[1].events_per_second == pytest.approx(100 / 10.5)
+    assert bench.ratio(rows, rows[1], bench.PARSE_FLOOR) == pytest.approx(0.85)
+    assert bench.ratio(rows, rows[4], bench.PARSE_FLOOR) is None
     lines, met = bench.targets_table(rows)
-    assert not met  # 1.40x on the worst case is over its 1.30x
-    assert any("| mixed | 1.05x | 1.10x | yes |" in line for line in lines)
-    assert any("| worst | 1.40x | 1.30x | NO |" in line for line in lines)
+    assert not met  # 0.95x on the base record is over its 0.90x, and worst has no floor
+    assert "| 100 | mixed | full | 0.85x | 0.90x | yes |" in lines
+    assert "| 100 | mixed | base | 0.95x | 0.90x | NO |" in lines
+    assert "| 100 | worst | full | - | 0.90x | NO |" in lines
 
 
-def test_memory_is_flat_only_when_hostnetchecks_peak_does_not_grow_with_the_total() -> None:
-    def peaks(small: int, large: int) -> List[bench.Row]:
+def test_the_engines_cost_is_hostnetcheck_over_its_floor_against_the_sdk_path_over_its_floor() -> None:
+    rows = [
+        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 3.0),
+        _row(bench.PATH_FLOOR, bench_workload.MIXED, 2.0),
+        _row(bench.SDK_PATH, bench_workload.MIXED, 9.0),
+        _row(bench.SDK_FLOOR, bench_workload.MIXED, 8.2),
+    ]
+    lines, fine = bench.engine_table(rows)
+    assert lines[-1] == "| 100 | mixed | full | 10000.0 | 8000.0 | 1.25x |"
+    assert not fine
+    rows[0] = _row(bench.HOSTNETCHECK, bench_workload.MIXED, 2.8)
+    assert bench.engine_table(rows)[1]
+
+
+def test_peak_rss_above_the_start_is_read_against_the_largest_chunks_bytes() -> None:
+    def rows(kib: int) -> List[bench.Row]:
         return [
             bench.Row(
-                bench.HOSTNETCHECK, bench_workload.MIXED, bench_inputs.FULL, total, [{"peak_rss_kb": kb}]
-            )
-            for total, kb in ((100, small), (500, large))
+                bench.HOSTNETCHECK,
+                bench_workload.MIXED,
+                bench_inputs.FULL,
+                10,
+                [{"peak_rss_kb": 99_999}],
+                2**20,
+            ),
+            bench.Row(
+                bench.HOSTNETCHECK, bench_workload.MIXED, bench_inputs.FULL, 50, [{"peak_rss_kb": kib}], 2**30
+            ),
         ]
 
-    assert bench.memory_table(peaks(1000, 1040))[1]
-    lines, flat = bench.memory_table(peaks(1000, 3000))
-    assert not flat
-    assert "| hostnetcheck | 1.0 | 2.9 | 3.00x |" in lines
+    starts = {bench.HOSTNETCHECK: 20 * 1024.0}
+    lines, fine = bench.memory_table(rows(20 * 1024 + 1024 * 1024), starts)
+    assert fine
+    assert "| hostnetcheck | full | 50 | 1,024.0 | 1,044.0 | 20.0 | 1.00x |" in lines
+    assert not bench.memory_table(rows(20 * 1024 + 1600 * 1024), starts)[1]
+
+
+def test_verdicts_must_be_those_of_the_sdk_path() -> None:
+    def answered(contender: str, values: Dict[str, int]) -> bench.Row:
+        return bench.Row(contender, bench_workload.MIXED, bench_inputs.FULL, 10, [{"values": values}])
+
+    same = [
+        answered(bench.HOSTNETCHECK, {"true": 1, "false": 9}),
+        answered(bench.SDK_PATH, {"true": 1, "false": 9}),
+    ]
+    lines, agree = bench.verdicts(same)
+    assert agree and lines == ["- mixed/full, 10 events: hostnet = false 9, true 1, as 1.0.0"]
+    assert not bench.verdicts([same[0], answered(bench.SDK_PATH, {"false": 10})])[1]
+
+
 def test_a_quick_run_reports_every_contender_workload_and_record_shape(
     tmp_path: Path, app_dir: Path, interpreters: Dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -301,34 +361,37 @@ def test_a_quick_run_reports_every_contender_workload_and_record_shape(
     }
     for row in report["timing"] + report["memory"]:
         assert [run["records_out"] for run in row["runs"]] == [row["events"]]
-    assert sorted({row["events"] for row in report["memory"]}) == [200, 400]
+        assert row["chunk_bytes"] > 0
+    assert sorted({row["events"] for row in report["memory"]}) == [100, 200]
+    assert set(report["starts"]) == {row["contender"] for row in report["memory"]}
     printed = capsys.readouterr().out
-    assert "| hostnetcheck | mixed | full |" in printed
-    assert "## Peak RSS" in printed and "## Fields clause (item 3)" in printed
-    assert "- worst/fields, 200 events: hostnet = " in printed
-    assert "--events 200 --chunk-events 100 --repeats 1" in printed
+    assert "| 200 | mixed | full | hostnetcheck |" in printed
+    assert "## Peak RSS" in printed and "## Engine's own cost" in printed
+    assert "- worst/base, 200 events: hostnet = " in printed
+    assert "--timed-chunks '200' --repeats 1" in printed
 
 
-def test_totals_must_be_whole_chunks_and_contenders_known(
+def test_unknown_contenders_and_shapes_are_refused(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # parse_args only looks for the command script, so `make unit` needs no build for this.
     (tmp_path / "bin").mkdir()
     (tmp_path / "bin" / "hostnetcheck.py").touch()
     base = ["--app", str(tmp_path)]
-    args = bench.parse_args(
-        [*base, "--events", "300", "--chunk-events", "50000", "--memory-events", "100000"]
-    )
-    assert (args.timed_chunk_events, args.chunk_events, args.memory_totals) == (300, 50000, [100000])
-    for wrong in (["--memory-events", "120000"], ["--memory-contenders", "hostnetcheck,grep"]):
+    args = bench.parse_args([*base, "--timed-chunks", "300,5000", "--memory-events", "100000"])
+    assert (args.timed, args.memory_totals) == ([300, 5000], [100000])
+    assert bench.parse_args([*base, "--repeats", "0"]).timed == []
+    for wrong in (["--memory-contenders", "hostnetcheck,grep"], ["--shapes", "full,tiny"]):
         with pytest.raises(SystemExit):
             bench.parse_args([*base, *wrong])
-    assert "whole number of 50000-event chunks" in capsys.readouterr().err
+    assert "unknown shapes ['tiny']" in capsys.readouterr().err
+
+
 def test_no_repeats_measures_memory_only(
     tmp_path: Path, app_dir: Path, interpreters: Dict[str, str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     argv = ["--app", str(app_dir), "--python", interpreters["3.13"], "--work-dir", str(tmp_path)]
-    memory = ["--memory-events", "100,200", "--memory-contenders", "hostnetcheck", "--chunk-events", "100"]
+    memory = ["--memory-events", "100,200", "--memory-contenders", "hostnetcheck"]
     assert bench.main([*argv, *memory, "--repeats", "0", "--json", str(tmp_path / "out.json")]) == 0
     report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert report["timing"] == []

@@ -98,7 +98,6 @@ def test_the_azure_blob_is_read_record_by_record(tmp_path: Path) -> None:
     assert [event.number for event in read_sample(str(lines))] == [1, 2]
 
 
-@pytest.mark.protocol
 @pytest.mark.parametrize("platform", PLATFORMS)
 def test_the_built_command_gives_every_label(app_dir: Path, python: str, platform: str) -> None:
     labels = labels_of(platform)

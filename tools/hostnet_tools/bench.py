@@ -2,38 +2,42 @@
 
     make bench    # = python -m hostnet_tools.bench --app <built app> --python <Splunk's python3.13>
 
-Every contender reads the same stored input bytes (bench_inputs) in SCP v2 chunks of up to 50,000 events,
-in its own process, measured by its own CPU time (bench_measure). Contenders are interleaved and each
+Every contender (bench_floors) reads the same stored input bytes (bench_inputs), one SCP v2 chunk per timed
+run, in its own process, measured by its own CPU time (bench_measure). Contenders are interleaved and each
 figure is the median of --repeats runs, so a noisy neighbour slows all of them alike rather than one.
 
-Figures: events per second of command CPU time on two workloads (bench_workload: MIXED, about 3%
-hostNetwork; WORST, every event mentions it), each with the full record and with the record a `fields`
-clause would leave (bench_inputs.FIELDS_CLAUSE); ratios of CPU time to the two floors (targets: 1.10x the
-SDK floor on MIXED, 1.30x on WORST); peak RSS at --memory-events totals, which must not grow with the total.
+Figures, per chunk size (--timed-chunks), workload (bench_workload: MIXED, about 3% hostNetwork; WORST,
+every event mentions it) and record shape (bench_inputs: full, fields, base): CPU time and its ratio to the
+SDK floor and the parse floor; the engine's own cost (hostnetcheck minus the record path floor) beside
+what it cost behind splunklib's record path (SDK path minus SDK floor); peak RSS per single chunk of
+--memory-events events beside the chunk's bytes. Targets: CPU at most TARGET_PARSE_RATIO of the parse
+floor's on every shape; peak RSS above the interpreter's start at most TARGET_RSS_RATIO of the largest
+chunk's bytes; the engine's cost at most ENGINE_TOLERANCE of what it was; answers equal to the SDK path's.
 """
 
 import argparse
 import json
 import os
-import platform
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from hostnet_tools import bench_floors, bench_inputs, bench_measure, bench_workload, scp
+from hostnet_tools import bench_floors, bench_inputs, bench_measure, bench_workload
 
 HOSTNETCHECK = "hostnetcheck"
 SDK_FLOOR = "sdk floor"
 PARSE_FLOOR = "parse floor"
-CONTENDERS = (HOSTNETCHECK, SDK_FLOOR, PARSE_FLOOR)
-TARGETS = {bench_workload.MIXED: 1.10, bench_workload.WORST: 1.30}  # max CPU time ratio to the SDK floor
-MEMORY_GROWTH_TOLERANCE = 1.10  # peak RSS at the largest total over the smallest; above: it grows
+SDK_PATH = "hostnetcheck 1.0.0"
+PATH_FLOOR = "record path floor"
+CONTENDERS = (HOSTNETCHECK, SDK_FLOOR, PARSE_FLOOR, SDK_PATH, PATH_FLOOR)
+TARGET_PARSE_RATIO = 0.90  # hostnetcheck's CPU time over the parse floor's, every shape
+TARGET_RSS_RATIO = 1.5  # peak RSS above the interpreter's start over the chunk's bytes
+ENGINE_TOLERANCE = 1.10  # the engine's cost now over its cost behind splunklib's record path
 HOSTNET_VALUES = ("true", "false", "unknown")
 DEFAULT_WORK_DIR = os.path.join(tempfile.gettempdir(), "hostnet-bench")
 _TOOLS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+Key = Tuple[int, str, str]  # events (one chunk), workload, shape
 
 
 class Contender(NamedTuple):
@@ -49,53 +53,39 @@ class Row(NamedTuple):
     shape: str
     events: int
     runs: List[Dict[str, Any]]  # bench_measure.Measurement as dicts
-
-    def median(self, key: str) -> float:
-        return float(statistics.median(run[key] for run in self.runs))
-
-    def spread(self, key: str) -> str:
-        values = [run[key] for run in self.runs]
-        return f"{min(values):.2f}-{max(values):.2f}"
+    chunk_bytes: int = 0
 
     @property
-    def events_per_second(self) -> float:
-        return self.events / self.median("cpu_seconds")
+    def key(self) -> Key:
+        return (self.events, self.workload, self.shape)
+
+    def median(self, field: str) -> float:
+        return float(statistics.median(run[field] for run in self.runs))
+
+    def spread(self, field: str) -> str:
+        values = [run[field] for run in self.runs]
+        return f"{min(values):.2f}-{max(values):.2f}"
 
 
 def contenders(app_dir: str, work_dir: str) -> List[Contender]:
     floors = bench_floors.write_floors(work_dir, app_dir)
-    floor_values = (bench_floors.FLOOR_VALUE,)
+    constant = (bench_floors.FLOOR_VALUE,)
+    command = os.path.join(app_dir, "bin", "hostnetcheck.py")
     return [
-        Contender(HOSTNETCHECK, os.path.join(app_dir, "bin", "hostnetcheck.py"), "hostnet", HOSTNET_VALUES),
-        Contender(SDK_FLOOR, floors.sdk, bench_floors.FLOOR_FIELD, floor_values),
-        Contender(PARSE_FLOOR, floors.parse, bench_floors.FLOOR_FIELD, floor_values),
+        Contender(HOSTNETCHECK, command, "hostnet", HOSTNET_VALUES),
+        Contender(SDK_FLOOR, floors.sdk, bench_floors.FLOOR_FIELD, constant),
+        Contender(PARSE_FLOOR, floors.parse, bench_floors.FLOOR_FIELD, constant),
+        Contender(SDK_PATH, floors.sdk_path, "hostnet", HOSTNET_VALUES),
+        Contender(PATH_FLOOR, floors.path_floor, bench_floors.FLOOR_FIELD, constant),
     ]
 
 
 def run_once(
     contender: Contender, python: str, chunks: Sequence[bench_inputs.ChunkFiles], events: int
 ) -> Dict[str, Any]:
-    """One measured run in a fresh helper process (see bench_measure); raises if the run is not usable."""
-    job = {
-        "script": contender.script,
-        "python": python,
-        "chunks": chunks,
-        "events": events,
-        "check_field": contender.check_field,
-    }
-    env = dict(
-        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [_TOOLS_DIR, os.environ.get("PYTHONPATH")]))
-    )
-    helper = subprocess.run(
-        [sys.executable, "-m", "hostnet_tools.bench_measure", json.dumps(job)],
-        capture_output=True,
-        text=True,
-        env=env,
-        check=False,
-    )
-    if helper.returncode != 0:
-        raise RuntimeError(f"{contender.name}: the measuring helper failed: {helper.stderr[-3000:]}")
-    result: Dict[str, Any] = json.loads(helper.stdout)
+    """One measured run (bench_measure.run_in_helper); raises if the run is not usable."""
+    job = {"script": contender.script, "python": python, "chunks": chunks, "events": events}
+    result = bench_measure.run_in_helper({**job, "check_field": contender.check_field}, _TOOLS_DIR)
     problems = bench_measure.Measurement(**result).problems(contender.allowed_values)
     if problems:
         raise RuntimeError(f"{contender.name} on {events} events: {'; '.join(problems)}")
@@ -113,58 +103,42 @@ def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def timing_rows(
+def measured_rows(
     players: Sequence[Contender],
     python: str,
-    inputs: Dict[Tuple[str, str], List[bench_inputs.ChunkFiles]],
-    events: int,
+    inputs: Dict[Key, bench_inputs.ChunkFiles],
     repeats: int,
+    label: str = "",
 ) -> List[Row]:
+    """Each contender on each input (one chunk), --repeats times, interleaved."""
     rows = {
-        (player.name, workload, shape): Row(player.name, workload, shape, events, [])
-        for (workload, shape) in inputs
+        (player.name, key): Row(player.name, key[1], key[2], key[0], [], files.size)
+        for key, files in inputs.items()
         for player in players
     }
-    plan = [(player, workload, shape) for (workload, shape) in inputs for player in players]
-    for number, (player, workload, shape) in enumerate(interleaved(plan, repeats), 1):
-        result = run_once(player, python, inputs[(workload, shape)], events)
-        rows[(player.name, workload, shape)].runs.append(result)
+    plan = [(player, key) for key in inputs for player in players]
+    for number, (player, key) in enumerate(interleaved(plan, repeats), 1):
+        result = run_once(player, python, [inputs[key]], key[0])
+        rows[(player.name, key)].runs.append(result)
         _log(
-            f"[{number}/{len(plan) * repeats}] {player.name:12} {workload:6} {shape:6} "
-            f"cpu {result['cpu_seconds']:7.2f}s wall {result['wall_seconds']:7.2f}s"
+            f"{label}[{number}/{len(plan) * repeats}] {player.name:18} {key[0]:>6} {key[1]:6} {key[2]:6} "
+            f"cpu {result['cpu_seconds']:7.2f}s rss {result['peak_rss_kb'] / 1024:8.1f} MiB"
         )
     return [row for row in rows.values() if row.runs]
 
 
-def memory_rows(
-    players: Sequence[Contender],
-    python: str,
-    chunks: List[bench_inputs.ChunkFiles],
-    chunk_events: int,
-    totals: Sequence[int],
-) -> List[Row]:
-    rows = []
-    for total in totals:
-        for player in players:
-            result = run_once(player, python, chunks[: total // chunk_events], total)
-            rows.append(Row(player.name, bench_workload.MIXED, bench_inputs.FULL, total, [result]))
-            _log(
-                f"memory {player.name:12} {total:>8} events: peak RSS {result['peak_rss_kb'] / 1024:8.1f} MiB"
-                f" cpu {result['cpu_seconds']:7.2f}s"
-            )
-    return rows
+def start_rss(players: Sequence[Contender], python: str) -> Dict[str, float]:
+    """Each contender's peak RSS (KiB) over getinfo alone: the interpreter and its imports."""
+    return {player.name: float(run_once(player, python, [], 0)["peak_rss_kb"]) for player in players}
 
 
-def _find(rows: Sequence[Row], contender: str, workload: str, shape: str) -> Optional[Row]:
-    return next(
-        (row for row in rows if (row.contender, row.workload, row.shape) == (contender, workload, shape)),
-        None,
-    )
+def _find(rows: Sequence[Row], contender: str, key: Key) -> Optional[Row]:
+    return next((row for row in rows if (row.contender, row.key) == (contender, key)), None)
 
 
-def ratio(rows: Sequence[Row], row: Row, floor: str, shape: Optional[str] = None) -> Optional[float]:
-    """CPU time of `row` over the floor's on the same workload (and shape, unless another is given)."""
-    base = _find(rows, floor, row.workload, shape or row.shape)
+def ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
+    """CPU time of `row` over `other`'s on the same chunk size, workload and shape."""
+    base = _find(rows, other, row.key)
     return row.median("cpu_seconds") / base.median("cpu_seconds") if base else None
 
 
@@ -174,151 +148,142 @@ def _x(value: Optional[float]) -> str:
 
 def timing_table(rows: Sequence[Row]) -> List[str]:
     lines = [
-        "| contender | workload | record | events/s (CPU, median) | CPU s | CPU s min-max | wall s "
-        "| x SDK floor | x parse floor |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|",
+        "| events | workload | record | contender | CPU s | CPU s min-max | wall s | x SDK floor "
+        "| x parse floor |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|",
     ]
-    for row in rows:
+    for row in sorted(rows, key=lambda row: (row.key, CONTENDERS.index(row.contender))):
         cells = [
-            row.contender,
+            f"{row.events:,}",
             row.workload,
             row.shape,
-            f"{row.events_per_second:,.0f}",
+            row.contender,
             f"{row.median('cpu_seconds'):.2f}",
-            row.spread("cpu_seconds"),
-            f"{row.median('wall_seconds'):.2f}",
-            _x(ratio(rows, row, SDK_FLOOR)),
-            _x(ratio(rows, row, PARSE_FLOOR)),
         ]
+        cells += [row.spread("cpu_seconds"), f"{row.median('wall_seconds'):.2f}"]
+        cells += [_x(ratio(rows, row, SDK_FLOOR)), _x(ratio(rows, row, PARSE_FLOOR))]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
 
 
 def targets_table(rows: Sequence[Row]) -> Tuple[List[str], bool]:
-    lines = ["| workload | hostnetcheck / SDK floor (full record) | target | met |", "|---|---:|---:|---|"]
+    lines = [
+        "| events | workload | record | hostnetcheck / parse floor | target | met |",
+        "|---:|---|---|---:|---:|---|",
+    ]
     met_all = True
-    for workload, target in TARGETS.items():
-        row = _find(rows, HOSTNETCHECK, workload, bench_inputs.FULL)
-        value = ratio(rows, row, SDK_FLOOR) if row else None
-        met = value is not None and value <= target
+    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
+        value = ratio(rows, row, PARSE_FLOOR)
+        met = value is not None and value <= TARGET_PARSE_RATIO
         met_all = met_all and met
-        lines.append(f"| {workload} | {_x(value)} | {target:.2f}x | {'yes' if met else 'NO'} |")
+        cells = [f"{row.events:,}", row.workload, row.shape, _x(value), f"{TARGET_PARSE_RATIO:.2f}x"]
+        lines.append("| " + " | ".join([*cells, "yes" if met else "NO"]) + " |")
     return lines, met_all
 
 
-def fields_clause_table(rows: Sequence[Row]) -> List[str]:
-    """Item 3: the same contender with the fields-clause record over the full record."""
+def engine_table(rows: Sequence[Row]) -> Tuple[List[str], bool]:
+    """The engine's own CPU per event: behind the record path now, behind splunklib's before."""
     lines = [
-        "| contender | workload | CPU s full | CPU s fields | fields / full |",
-        "|---|---|---:|---:|---:|",
+        "| events | workload | record | engine µs/event now | before (SDK path) | now / before |",
+        "|---:|---|---|---:|---:|---:|",
     ]
-    for row in rows:
-        if row.shape != bench_inputs.FIELDS:
+    fine = True
+    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
+        parts = [_find(rows, name, row.key) for name in (PATH_FLOOR, SDK_PATH, SDK_FLOOR)]
+        if None in parts:
             continue
-        full = _find(rows, row.contender, row.workload, bench_inputs.FULL)
-        if full is None:
-            continue
-        full_cpu, cut_cpu = full.median("cpu_seconds"), row.median("cpu_seconds")
-        cells = [row.contender, row.workload, f"{full_cpu:.2f}", f"{cut_cpu:.2f}", _x(cut_cpu / full_cpu)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
-
-
-def memory_table(rows: Sequence[Row]) -> Tuple[List[str], bool]:
-    totals = sorted({row.events for row in rows})
-    header = (
-        "| contender | "
-        + " | ".join(f"peak RSS MiB at {total:,}" for total in totals)
-        + " | largest / smallest |"
-    )
-    lines = [header, "|---|" + "---:|" * (len(totals) + 1)]
-    flat = True
-    for name in dict.fromkeys(row.contender for row in rows):
-        peaks = [
-            next(r.median("peak_rss_kb") for r in rows if r.contender == name and r.events == t)
-            for t in totals
-        ]
-        growth = peaks[-1] / peaks[0] if peaks and peaks[0] else None
-        if name == HOSTNETCHECK and growth is not None and growth > MEMORY_GROWTH_TOLERANCE:
-            flat = False
+        path_floor, sdk_path, sdk_floor = (part.median("cpu_seconds") for part in parts if part)
+        now = (row.median("cpu_seconds") - path_floor) / row.events * 1e6
+        before = (sdk_path - sdk_floor) / row.events * 1e6
+        share = now / before if before > 0 else None
+        fine = fine and share is not None and share <= ENGINE_TOLERANCE
         lines.append(
-            f"| {name} | " + " | ".join(f"{peak / 1024:,.1f}" for peak in peaks) + f" | {_x(growth)} |"
+            f"| {row.events:,} | {row.workload} | {row.shape} | {now:.1f} | {before:.1f} | {_x(share)} |"
         )
-    return lines, flat
+    return lines, fine
 
 
-def verdict_lines(rows: Sequence[Row]) -> List[str]:
-    """What hostnetcheck answered per input (first run): a faster engine must answer the same."""
-    lines = []
-    for row in rows:
-        if row.contender == HOSTNETCHECK and row.runs:
-            counts = ", ".join(f"{value} {count:,}" for value, count in sorted(row.runs[0]["values"].items()))
-            lines.append(f"- {row.workload}/{row.shape}, {row.events:,} events: hostnet = {counts}")
-    return lines
+def memory_table(rows: Sequence[Row], starts: Dict[str, float]) -> Tuple[List[str], bool]:
+    lines = [
+        "| contender | record | events | chunk MiB | peak RSS MiB | start MiB | (peak - start) / chunk |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    largest = max((row.events for row in rows), default=0)
+    fine = True
+    for row in sorted(rows, key=lambda row: (CONTENDERS.index(row.contender), row.shape, row.events)):
+        peak, start = row.median("peak_rss_kb") * 1024, starts.get(row.contender, 0.0) * 1024
+        share = (peak - start) / row.chunk_bytes if row.chunk_bytes else None
+        if row.contender == HOSTNETCHECK and row.events == largest:
+            fine = fine and share is not None and share <= TARGET_RSS_RATIO
+        cells = [row.contender, row.shape, f"{row.events:,}", f"{row.chunk_bytes / 2**20:,.1f}"]
+        cells += [f"{peak / 2**20:,.1f}", f"{start / 2**20:,.1f}", _x(share)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines, fine
 
 
-def machine(python: str, app_dir: str) -> Dict[str, str]:
-    version = subprocess.run([python, "--version"], capture_output=True, text=True, check=False)
-    sdk = sorted(name for name in os.listdir(os.path.join(app_dir, "lib")) if name.startswith("splunk_sdk-"))
-    cpu = platform.processor()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
-    except OSError:
-        pass
-    return {
-        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
-        "cpu": f"{cpu}, {os.cpu_count()} logical cores",
-        "os": platform.platform(),
-        "python": (version.stdout or version.stderr).strip(),
-        "splunklib": sdk[0].replace(".dist-info", "") if sdk else "unknown",
-    }
+def verdicts(rows: Sequence[Row]) -> Tuple[List[str], bool]:
+    """What hostnetcheck answered per input (first run), and whether the SDK path answered the same."""
+    lines, same = [], True
+    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
+        counts = ", ".join(f"{value} {count:,}" for value, count in sorted(row.runs[0]["values"].items()))
+        before = _find(rows, SDK_PATH, row.key)
+        agrees = before is None or before.runs[0]["values"] == row.runs[0]["values"]
+        same = same and agrees
+        note = "" if before is None else (", as 1.0.0" if agrees else ", NOT as 1.0.0")
+        lines.append(f"- {row.workload}/{row.shape}, {row.events:,} events: hostnet = {counts}{note}")
+    return lines, same
+
+
+def _names(value: str, known: Sequence[str], what: str, parser: argparse.ArgumentParser) -> List[str]:
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        parser.error(f"unknown {what} {unknown}; expected some of {', '.join(known)}")
+    return names
+
+
+def _counts(value: str) -> List[int]:
+    return [int(count) for count in value.split(",") if count.strip()]
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m hostnet_tools.bench", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("--app", default=os.environ.get("HOSTNET_APP_DIR"), help="the built add-on directory")
-    parser.add_argument(
-        "--python", default=os.environ.get("PY313") or sys.executable, help="Splunk's interpreter"
+    add = parser.add_argument
+    add("--app", default=os.environ.get("HOSTNET_APP_DIR"), help="the built add-on directory")
+    add("--python", default=os.environ.get("PY313") or sys.executable, help="Splunk's interpreter")
+    add("--timed-chunks", default="10000,50000", help="events of the one chunk of each timed run")
+    add("--repeats", type=int, default=5, help="runs per timing figure; 0: memory only")
+    add("--workloads", default=",".join(bench_workload.WORKLOADS))
+    add(
+        "--shapes",
+        default=",".join(bench_inputs.SHAPES),
+        help="record shapes, of: " + ", ".join(bench_inputs.SHAPES),
     )
-    parser.add_argument("--events", type=int, default=10_000, help="events per timed run")
-    parser.add_argument(
-        "--chunk-events",
-        type=int,
-        default=scp.MAX_RESULT_ROWS,
-        help="events per chunk (a timed run of fewer events is one chunk)",
+    add("--contenders", default=",".join(CONTENDERS), help="timed contenders, of: " + ", ".join(CONTENDERS))
+    add(
+        "--memory-events",
+        default="1000,10000,50000",
+        help="events of the chunk of each memory run; empty: skip",
     )
-    parser.add_argument("--repeats", type=int, default=5, help="runs per figure; 0: memory only")
-    parser.add_argument("--memory-events", default="100000,500000", help="totals for peak RSS; empty: skip")
-    parser.add_argument(
-        "--memory-contenders",
-        default=",".join(CONTENDERS),
-        help="comma-separated, of: " + ", ".join(CONTENDERS),
-    )
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--work-dir", default=DEFAULT_WORK_DIR, help="generated inputs are cached here")
-    parser.add_argument("--json", help="also write every run's figures to this file")
-    parser.add_argument("--check-targets", action="store_true", help="exit 1 when a target is missed")
-    parser.add_argument(
-        "--quick", action="store_true", help="a smoke run: 200 events, 1 repeat, small totals"
-    )
+    add("--memory-shapes", default=bench_inputs.FULL)
+    add("--memory-contenders", default=",".join((HOSTNETCHECK, SDK_FLOOR, PARSE_FLOOR, SDK_PATH)))
+    add("--seed", type=int, default=1)
+    add("--work-dir", default=DEFAULT_WORK_DIR, help="generated inputs are cached here")
+    add("--json", help="also write every run's figures to this file")
+    add("--check-targets", action="store_true", help="exit 1 when a target is missed")
+    add("--quick", action="store_true", help="a smoke run: 200-event chunks, 1 repeat, memory at 100 and 200")
     args = parser.parse_args(argv)
     if args.quick:
-        args.events, args.chunk_events, args.repeats, args.memory_events = 200, 100, 1, "200,400"
-    args.memory_totals = [int(total) for total in args.memory_events.split(",") if total.strip()]
-    args.memory_contenders = [name.strip() for name in args.memory_contenders.split(",") if name.strip()]
-    unknown = sorted(set(args.memory_contenders) - set(CONTENDERS))
-    if unknown:
-        parser.error(f"unknown contenders {unknown}; expected some of {', '.join(CONTENDERS)}")
-    args.timed_chunk_events = min(args.chunk_events, args.events)
-    for total, size in [
-        (args.events, args.timed_chunk_events),
-        *((t, args.chunk_events) for t in args.memory_totals),
-    ]:
-        if total % size:
-            parser.error(f"{total} events is not a whole number of {size}-event chunks")
+        args.timed_chunks, args.repeats, args.memory_events = "200", 1, "100,200"
+    args.timed = _counts(args.timed_chunks) if args.repeats else []
+    args.memory_totals = _counts(args.memory_events)
+    args.workload_names = _names(args.workloads, bench_workload.WORKLOADS, "workloads", parser)
+    args.shape_names = _names(args.shapes, bench_inputs.SHAPES, "shapes", parser)
+    args.memory_shape_names = _names(args.memory_shapes, bench_inputs.SHAPES, "shapes", parser)
+    args.contender_names = _names(args.contenders, CONTENDERS, "contenders", parser)
+    args.memory_contender_names = _names(args.memory_contenders, CONTENDERS, "contenders", parser)
     if not args.app or not os.path.isfile(os.path.join(args.app, "bin", "hostnetcheck.py")):
         parser.error("--app must be a built add-on (make package), or set HOSTNET_APP_DIR")
     return args
@@ -326,8 +291,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
 
 def reproduce_command(args: argparse.Namespace) -> str:
     options = (
-        f"--events {args.events} --chunk-events {args.chunk_events} --repeats {args.repeats} "
-        f"--memory-events '{args.memory_events}' --memory-contenders '{','.join(args.memory_contenders)}' "
+        f"--timed-chunks '{args.timed_chunks}' --repeats {args.repeats} --workloads '{args.workloads}' "
+        f"--shapes '{args.shapes}' --contenders '{args.contenders}' --memory-events '{args.memory_events}' "
+        f"--memory-shapes '{args.memory_shapes}' --memory-contenders '{args.memory_contenders}' "
         f"--seed {args.seed}"
     )
     return (
@@ -336,62 +302,75 @@ def reproduce_command(args: argparse.Namespace) -> str:
     )
 
 
-def report(args: argparse.Namespace, timing: Sequence[Row], memory: Sequence[Row]) -> Tuple[str, bool]:
-    info = machine(args.python, args.app)
-    lines = ["## Machine", *[f"- {key}: {value}" for key, value in info.items()]]
-    targets_met = flat = True
+def report(
+    args: argparse.Namespace, timing: Sequence[Row], memory: Sequence[Row], starts: Dict[str, float]
+) -> Tuple[str, bool]:
+    lines = [
+        "## Machine",
+        *[f"- {key}: {value}" for key, value in bench_measure.machine(args.python, args.app).items()],
+    ]
+    met = True
     if timing:
         target_lines, targets_met = targets_table(timing)
+        engine_lines, engine_fine = engine_table(timing)
+        verdict_lines, same = verdicts(timing)
+        met = targets_met and engine_fine and same
         lines += ["", "## Throughput", "", *timing_table(timing), "", "## Targets", "", *target_lines]
-        lines += ["", "## Fields clause (item 3)", "", *fields_clause_table(timing)]
-        lines += ["", "## hostnetcheck verdicts", "", *verdict_lines(timing)]
+        lines += ["", "## Engine's own cost", "", *engine_lines, "", "## Verdicts", "", *verdict_lines]
     if memory:
-        memory_lines, flat = memory_table(memory)
-        lines += ["", "## Peak RSS (mixed workload, full record)", "", *memory_lines]
+        memory_lines, fine = memory_table(memory, starts)
+        met = met and fine
+        lines += ["", "## Peak RSS (one chunk, mixed workload)", "", *memory_lines]
     lines += ["", "## Reproduce", "", f"    {reproduce_command(args)}"]
-    return "\n".join(lines) + "\n", targets_met and flat
+    return "\n".join(lines) + "\n", met
+
+
+def _inputs(
+    args: argparse.Namespace,
+    work_dir: str,
+    sizes: Sequence[int],
+    workloads: Sequence[str],
+    shapes: Sequence[str],
+) -> Dict[Key, bench_inputs.ChunkFiles]:
+    inputs: Dict[Key, bench_inputs.ChunkFiles] = {}
+    for events in sizes:
+        for workload in workloads:
+            files = bench_inputs.chunk_files(work_dir, workload, 1, events, seed=args.seed)
+            for shape in shapes:
+                inputs[(events, workload, shape)] = files[shape][0]
+                _log(f"input {events} {workload}/{shape}: {files[shape][0].size / 2**20:,.0f} MiB")
+    return inputs
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    app_dir = os.path.abspath(args.app)
+    args.app = os.path.abspath(args.app)
     work_dir = os.path.abspath(args.work_dir)
-    players = contenders(app_dir, work_dir)
-    timed_chunks = args.events // args.timed_chunk_events if args.repeats else 0
+    players = contenders(args.app, work_dir)
     _log(f"preparing inputs in {work_dir} (cached between runs)")
-    inputs = {
-        (workload, shape): files[shape]
-        for workload in bench_workload.WORKLOADS
-        for files in [
-            bench_inputs.chunk_files(
-                work_dir, workload, timed_chunks, args.timed_chunk_events, seed=args.seed
-            )
-        ]
-        for shape in bench_inputs.SHAPES
-    }
-    memory_chunks = bench_inputs.chunk_files(
-        work_dir,
-        bench_workload.MIXED,
-        max([0, *args.memory_totals]) // args.chunk_events,
-        args.chunk_events,
-        seed=args.seed,
-    )[bench_inputs.FULL]
-    for key, chunks in inputs.items() if timed_chunks else ():
-        megabytes = bench_inputs.input_bytes(chunks) / 2**20
-        _log(f"input {key[0]}/{key[1]}: {args.events} events, {megabytes:,.0f} MB")
-    timing = timing_rows(players, args.python, inputs, args.events, args.repeats)
-    memory_players = [player for player in players if player.name in args.memory_contenders]
-    memory = memory_rows(memory_players, args.python, memory_chunks, args.chunk_events, args.memory_totals)
-    text, met = report(args, timing, memory)
+    timed_inputs = _inputs(args, work_dir, args.timed, args.workload_names, args.shape_names)
+    memory_inputs = _inputs(
+        args, work_dir, args.memory_totals, [bench_workload.MIXED], args.memory_shape_names
+    )
+    timed_players = [player for player in players if player.name in args.contender_names]
+    memory_players = [player for player in players if player.name in args.memory_contender_names]
+    timing = measured_rows(timed_players, args.python, timed_inputs, args.repeats)
+    starts = start_rss(memory_players, args.python) if memory_inputs else {}
+    memory = measured_rows(memory_players, args.python, memory_inputs, 1, "memory ")
+    text, met = report(args, timing, memory, starts)
     print(text)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
+            figures = {
+                "timing": [row._asdict() for row in timing],
+                "memory": [row._asdict() for row in memory],
+            }
             json.dump(
                 {
                     "args": vars(args),
-                    "machine": machine(args.python, app_dir),
-                    "timing": [row._asdict() for row in timing],
-                    "memory": [row._asdict() for row in memory],
+                    "machine": bench_measure.machine(args.python, args.app),
+                    "starts": starts,
+                    **figures,
                 },
                 out,
                 indent=1,

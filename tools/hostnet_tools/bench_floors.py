@@ -1,12 +1,16 @@
-"""The two floors `make bench` compares hostnetcheck with, written out as commands splunkd could run.
+"""The commands `make bench` compares hostnetcheck with, written out as commands splunkd could run.
 
 - SDK floor: a pass-through splunklib StreamingCommand that adds one constant field, importing splunklib
-  from the built app's `lib/` (the same vendored SDK the product uses). hostnetcheck can never be cheaper
-  than this: it is the protocol, CSV and record handling every splunklib command pays.
+  from the built app's `lib/` (the same vendored SDK the product uses): what every splunklib command pays
+  for the protocol, CSV and records.
 - parse floor: no SDK at all; the SCP v2 framing by hand and the C csv module reading each chunk body and
-  writing it back with one more column. The least any Python command could cost on the same bytes.
+  writing it back with one more column. What reading and rewriting the same bytes costs in Python.
+- SDK path: hostnetcheck 1.0.0, i.e. the same engine behind splunklib's own record path (a splunklib
+  StreamingCommand calling the built app's hostnetcheck_stream.stream): what the record path replaced.
+- record path floor: the built app's record path (hostnet_command) adding one constant field, no engine.
+  hostnetcheck minus this is the engine's own cost, as SDK path minus SDK floor was before.
 
-Both answer with FLOOR_FIELD = FLOOR_VALUE on every record, which the harness checks.
+The floors answer with FLOOR_FIELD = FLOOR_VALUE on every record, which the harness checks.
 """
 
 import os
@@ -81,18 +85,81 @@ main()
 '''
 
 
+_SDK_PATH = '''"""hostnetcheck 1.0.0 for make bench: the built engine behind splunklib's own record path."""
+import sys
+
+sys.path[:0] = [{lib!r}, {bin!r}]
+
+from splunklib.searchcommands import (  # noqa: E402
+    Configuration, Option, StreamingCommand, dispatch, validators
+)
+
+import hostnetcheck_stream  # noqa: E402
+
+
+@Configuration()
+class SdkPathCommand(StreamingCommand):
+    field = Option(name="field", require=False, validate=validators.Fieldname(), default="_raw")
+    loglevel = Option(name="loglevel", require=False)
+
+    def stream(self, records):
+        return hostnetcheck_stream.stream(self, records)
+
+
+dispatch(SdkPathCommand, sys.argv, sys.stdin, sys.stdout, __name__)
+'''
+
+_PATH_FLOOR = '''"""Record path floor for make bench: the built record path adding a constant field."""
+import sys
+
+sys.path[:0] = [{lib!r}, {bin!r}]
+
+from splunklib.searchcommands import Configuration, dispatch  # noqa: E402
+
+from hostnet_command import RecordPathCommand  # noqa: E402
+
+FIELDS = {{{field!r}: {value!r}}}
+
+
+@Configuration()
+class PathFloorCommand(RecordPathCommand):
+    def record_path_names(self):
+        return list(FIELDS)
+
+    def record_path_field(self):
+        return "_raw"
+
+    def record_path_judge(self, value, record_of):
+        return FIELDS
+
+    def stream(self, records):
+        for record in records:
+            record.update(FIELDS)
+            yield record
+
+
+dispatch(PathFloorCommand, sys.argv, sys.stdin, sys.stdout, __name__)
+'''
+
+
 class Floors(NamedTuple):
     sdk: str  # path of the SDK floor command script
     parse: str  # path of the parse floor command script
+    sdk_path: str  # hostnetcheck 1.0.0
+    path_floor: str  # the record path without the engine
 
 
 def write_floors(directory: str, app_dir: str) -> Floors:
-    """Writes both floor commands as `<directory>/bench_floor_app/bin/*.py`, the SDK one using app_dir/lib."""
+    """Writes the commands as `<directory>/bench_floor_app/bin/*.py`, using app_dir's lib/ (and bin/)."""
     bin_dir = os.path.join(directory, "bench_floor_app", "bin")
     os.makedirs(bin_dir, exist_ok=True)
     lib = os.path.join(os.path.abspath(app_dir), "lib")
-    floors = Floors(os.path.join(bin_dir, "sdkfloor.py"), os.path.join(bin_dir, "parsefloor.py"))
-    for path, template in ((floors.sdk, _SDK_FLOOR), (floors.parse, _PARSE_FLOOR)):
+    app_bin = os.path.join(os.path.abspath(app_dir), "bin")
+    floors = Floors(
+        *(os.path.join(bin_dir, f"{name}.py") for name in ("sdkfloor", "parsefloor", "sdkpath", "pathfloor"))
+    )
+    templates = (_SDK_FLOOR, _PARSE_FLOOR, _SDK_PATH, _PATH_FLOOR)
+    for path, template in zip(floors, templates):
         with open(path, "w", encoding="utf-8") as script:
-            script.write(template.format(lib=lib, field=FLOOR_FIELD, value=FLOOR_VALUE))
+            script.write(template.format(lib=lib, bin=app_bin, field=FLOOR_FIELD, value=FLOOR_VALUE))
     return floors

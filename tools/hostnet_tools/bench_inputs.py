@@ -6,11 +6,12 @@ bytes and no run pays for encoding. Chunks are independent (own seed), so they a
 run of N chunks is the first N files of the workload. Files are cached under the work directory, keyed by
 everything that shapes them (including the source of the generator and of the flattener).
 
-Two record shapes per chunk:
+Three record shapes per chunk:
 - FULL: every field Splunk's JSON extraction gives (hundreds of columns per chunk: what makes the SDK's
   own cost realistic);
 - FIELDS: what `| fields <FIELDS_CLAUSE> | hostnetcheck` would hand the command: `_raw`, `_time` and what
-  the correlation search's stats needs afterwards.
+  the correlation search's stats needs afterwards;
+- BASE: only the fields every event has before extraction (BASE_FIELDS): the least a search can hand it.
 """
 
 import hashlib
@@ -23,7 +24,8 @@ from hostnet_tools import bench_workload, flatten, scp
 _DIGEST_SAMPLE_EVENTS = 40
 FULL = "full"
 FIELDS = "fields"
-SHAPES = (FULL, FIELDS)
+BASE = "base"
+SHAPES = (FULL, FIELDS, BASE)
 # The stats by-fields of the correlation search, its values(), and the internal fields `fields` keeps.
 FIELDS_CLAUSE = (
     "_raw",
@@ -41,6 +43,7 @@ FIELDS_CLAUSE = (
     "verb",
     "user.groups{}",
 )
+BASE_FIELDS = ("_time", "_raw", "host", "source", "sourcetype", "index")
 
 
 class ChunkFiles(NamedTuple):
@@ -48,6 +51,11 @@ class ChunkFiles(NamedTuple):
 
     frame: str
     final: str
+
+    @property
+    def size(self) -> int:
+        """Bytes of the execute frame: the chunk splunkd sends."""
+        return os.path.getsize(self.frame)
 
 
 def records(workload: str, events: int, seed: int, first: int = 0) -> Iterator[Dict[str, flatten.Value]]:
@@ -60,16 +68,21 @@ def reduce_to_fields_clause(record: Dict[str, flatten.Value]) -> Dict[str, flatt
     return {name: record[name] for name in FIELDS_CLAUSE if name in record}
 
 
+def reduce_to(shape: str, record: Dict[str, flatten.Value]) -> Dict[str, flatten.Value]:
+    """The record as `shape` hands it to the command."""
+    if shape == FULL:
+        return record
+    names = FIELDS_CLAUSE if shape == FIELDS else BASE_FIELDS
+    return {name: record[name] for name in names if name in record}
+
+
 def _content_digest() -> str:
     """A fingerprint of what the generator, flattener and framer produce now: a change to any of them
     that changes their output gives new cache files, a change that does not (a comment) keeps them."""
     digest = hashlib.sha256()
     for workload in bench_workload.WORKLOADS:
-        for shaped in (
-            _sample_records(workload),
-            [reduce_to_fields_clause(r) for r in _sample_records(workload)],
-        ):
-            for frame in scp.execute_frames([shaped]):
+        for shape in SHAPES:
+            for frame in scp.execute_frames([[reduce_to(shape, r) for r in _sample_records(workload)]]):
                 digest.update(frame)
     return digest.hexdigest()[:12]
 
@@ -92,8 +105,8 @@ def _write_atomically(path: str, data: bytes) -> None:
 def _build_chunk(job: Tuple[str, str, int, int, int]) -> None:
     stem, workload, seed, chunk_events, index = job
     full = list(records(workload, chunk_events, seed, first=index * chunk_events))
-    for shape, shaped in ((FULL, full), (FIELDS, [reduce_to_fields_clause(record) for record in full])):
-        frame, final = scp.execute_frames([shaped])
+    for shape in SHAPES:
+        frame, final = scp.execute_frames([[reduce_to(shape, record) for record in full]])
         paths = _paths(stem, shape)
         _write_atomically(paths.frame, frame)
         _write_atomically(paths.final, final)

@@ -11,7 +11,10 @@ import collections
 import csv
 import io
 import json
+import os
+import platform
 import resource
+import subprocess
 import sys
 import time
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence
@@ -96,6 +99,44 @@ def measure(
     return Measurement(
         events, records_out, cpu, wall, after.ru_maxrss, returncode, dict(tally), run.stderr[-4000:]
     )
+
+
+def run_in_helper(job: Dict[str, Any], tools_dir: str) -> Dict[str, Any]:
+    """measure(**job) in a fresh helper process whose only child is the command; its Measurement as a dict."""
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join(filter(None, [tools_dir, os.environ.get("PYTHONPATH")]))
+    )
+    helper = subprocess.run(
+        [sys.executable, "-m", "hostnet_tools.bench_measure", json.dumps(job)],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    if helper.returncode != 0:
+        raise RuntimeError(f"{job['script']}: the measuring helper failed: {helper.stderr[-3000:]}")
+    result: Dict[str, Any] = json.loads(helper.stdout)
+    return result
+
+
+def machine(python: str, app_dir: str) -> Dict[str, str]:
+    """Where the figures were taken."""
+    version = subprocess.run([python, "--version"], capture_output=True, text=True, check=False)
+    sdk = sorted(name for name in os.listdir(os.path.join(app_dir, "lib")) if name.startswith("splunk_sdk-"))
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            cpu = next((line.split(":", 1)[1].strip() for line in info if line.startswith("model name")), cpu)
+    except OSError:
+        pass
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M %Z"),
+        "cpu": f"{cpu}, {os.cpu_count()} logical cores",
+        "load": " ".join(f"{load:.1f}" for load in os.getloadavg()),
+        "os": platform.platform(),
+        "python": (version.stdout or version.stderr).strip(),
+        "splunklib": sdk[0].replace(".dist-info", "") if sdk else "unknown",
+    }
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:

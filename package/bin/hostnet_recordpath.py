@@ -1,0 +1,243 @@
+"""The answer to one execute chunk: each input row copied as it came, the command's new columns written once.
+
+splunklib builds a dict per row, writes every field of it back through the csv writer (re-quoting the
+whole event), and holds the body, its text, every record and the whole answer in memory at once. Here:
+
+- the header says where each field and its `__mv_` column are (`layout_of`: splunkd's layout, fields then
+  their `__mv_` columns, or splunklib's, each field followed by its own, or no `__mv_` column at all);
+- per row, the command is handed the event field's value, `__mv_`-decoded as splunklib decodes it, and a
+  way to build the row's record, called only when the engine needs the extracted fields;
+- the row's bytes are copied to the answer unchanged (its line end becomes CRLF, splunklib's), followed by
+  the new columns as splunklib's writer writes them; a row that is shorter or longer than the header, or
+  that ends the body inside quotes, is written again from its values instead (the columns it lacks are
+  empty, the extra ones dropped, as splunklib reads and writes such a row);
+- the answer is one bytearray, sent with the chunk header that needs its length.
+
+A header the layouts do not describe (duplicate or stray `__mv_` columns) and a chunk that already has a
+column the command writes (a stale `hostnet` from an earlier hostnetcheck in the same search) go to
+splunklib's own reader, `stream` and writer, so their answer is exactly splunklib's (`record.update`
+replaces the stale columns in place).
+
+One difference from splunklib is deliberate: splunklib reads every column whose name starts with `__mv_`
+as the multivalue encoding of another field, so a field literally named `__mv_x` is lost and blanks field
+`x`. In splunkd's layout each field has its own `__mv_` column, so here such a field is an ordinary field.
+"""
+
+import csv
+import itertools
+import json
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+)
+
+import hostnet_rows
+import hostnet_sdk
+
+MV = "__mv_"
+Value = Any  # what a record holds: str, or list of str for a multivalue field
+Judge = Callable[[Value, Callable[[], Dict[str, Value]]], Mapping[str, Value]]
+
+
+class Hooks(NamedTuple):
+    """What the command gives the record path for a chunk."""
+
+    names: Sequence[str]  # the columns it adds, in this order
+    event_field: str
+    judge: Judge  # the new columns' values for one row: (event field's value, record_of) -> fields
+    process: Callable[[Iterable[Any]], Iterable[Any]]  # stream(): records in, records out
+
+
+class Field(NamedTuple):
+    name: str
+    column: int
+    mv_column: Optional[int]
+
+
+class Layout(NamedTuple):
+    width: int
+    fields: List[Field]
+
+    def columns_of(self, name: str) -> Tuple[Optional[int], Optional[int]]:
+        for field in self.fields:
+            if field.name == name:
+                return field.column, field.mv_column
+        return None, None
+
+
+def layout_of(names: Sequence[str]) -> Optional[Layout]:
+    """Where each field of this header is, or None when the header is not one of the known layouts."""
+    width = len(names)
+    half = width // 2
+    if not any(name.startswith(MV) for name in names):
+        fields = [Field(name, column, None) for column, name in enumerate(names)]
+    elif width % 2 == 0 and all(names[half + k] == MV + names[k] for k in range(half)):
+        fields = [Field(names[k], k, half + k) for k in range(half)]  # splunkd's; preferred when both fit
+    elif width % 2 == 0 and all(names[k + 1] == MV + names[k] for k in range(0, width, 2)):
+        fields = [Field(names[k], k, k + 1) for k in range(0, width, 2)]
+    else:
+        return None
+    if len({field.name for field in fields}) != len(fields):
+        return None
+    return Layout(width, fields)
+
+
+def record_of(layout: Layout, row: Sequence[str]) -> Dict[str, Value]:
+    """The row as splunklib's reader makes it a record (for a header `layout_of` describes)."""
+    record: Dict[str, Value] = {}
+    present = len(row)
+    decode = hostnet_sdk.decode_list
+    for name, column, mv_column in layout.fields:
+        if column >= present:
+            continue
+        encoded = row[mv_column] if mv_column is not None and mv_column < present else ""
+        record[name] = decode(encoded) if encoded else row[column]
+    return record
+
+
+def _text(value: Any, in_list: bool) -> str:
+    if isinstance(value, bool):
+        return str(value.real)
+    if isinstance(value, (str, int, float, complex)):
+        return str(value)
+    if isinstance(value, dict) or (in_list and isinstance(value, (list, tuple))):
+        return json.dumps(value, separators=(",", ":"))
+    return repr(value)
+
+
+def cells(fields: Mapping[str, Value], names: Sequence[str]) -> List[str]:
+    """The field and `__mv_` column of each name, as splunklib's RecordWriter._write_record writes them."""
+    out: List[str] = []
+    for name in names:
+        value = fields.get(name)
+        if isinstance(value, (list, tuple)):
+            if len(value) > 1:
+                texts = [None if item is None else _text(item, True) for item in value]
+                single = "\n".join("" if text is None else text for text in texts)
+                multi = "$;$".join("" if text is None else text.replace("$", "$$") for text in texts)
+                out += (single, "$" + multi + "$")
+                continue
+            if not value:
+                out += ("", "")
+                continue
+            value = value[0]
+            if value is None:
+                out += ("None", "")
+                continue
+        out += ("" if value is None else _text(value, False), "")
+    return out
+
+
+class _LineWriter:
+    """The C csv writer with splunklib's dialect, one row at a time, as text."""
+
+    def __init__(self) -> None:
+        self._lines: List[str] = []
+        self._writer = csv.writer(self, dialect=hostnet_sdk.DIALECT)
+
+    def write(self, line: str) -> None:
+        self._lines.append(line)
+
+    def line(self, values: Sequence[str]) -> str:
+        self._writer.writerow(values)
+        return self._lines.pop()
+
+
+def _restored_records(records: Iterable[Dict[str, Value]], lines: hostnet_rows.Lines) -> Iterator[Any]:
+    restore = hostnet_rows.restore
+    for record in records:
+        if lines.escaped_any:
+            for name in list(record):
+                value = record.pop(name)
+                value = [restore(item) for item in value] if isinstance(value, list) else restore(value)
+                record[restore(name)] = value
+        yield record
+
+
+def answer(command: Any, lines: hostnet_rows.Lines, hooks: Hooks) -> None:
+    """Reads the chunk body from `lines` and sends the command's answer to it."""
+    texts = iter(lines)
+    reader = csv.reader(texts, dialect=hostnet_sdk.DIALECT)
+    header = next(reader, None)
+    escaped = lines.escaped
+    header_lines = lines.take()
+    if header is None:
+        hostnet_sdk.answer_with_body(command, bytearray(), 0)
+        return
+    if escaped:
+        header = hostnet_rows.restored_row(header)
+    layout = layout_of(header)
+    ours = set(hooks.names) | {MV + name for name in hooks.names}
+    if layout is None or any(field.name in ours for field in layout.fields):
+        header_texts = [lines.view(line) for line in header_lines]
+        lines.forget_raw()  # splunklib's reader copies nothing: the body's bytes need not be kept
+        records = hostnet_sdk.read_records(command, itertools.chain(header_texts, texts))
+        hostnet_sdk.answer_with_splunklib(command, hooks.process(_restored_records(records, lines)))
+        return
+    body, count = _copied_rows(reader, lines, layout, header, hooks)
+    hostnet_sdk.answer_with_body(command, body, count)
+
+
+def _copied_rows(
+    reader: Iterator[List[str]], lines: hostnet_rows.Lines, layout: Layout, header: List[str], hooks: Hooks
+) -> Tuple[bytearray, int]:
+    names, judge = hooks.names, hooks.judge
+    writer = _LineWriter()
+    new_header = [column for name in names for column in (name, MV + name)]
+    body = bytearray()
+    count = 0
+    width = layout.width
+    column, mv_column = layout.columns_of(hooks.event_field)
+    decode = hostnet_sdk.decode_list
+    line_end_length = hostnet_rows.line_end_length
+    for read in reader:
+        if not count:
+            body += writer.line(header + new_header).encode("utf-8")
+        replaced, escaped = lines.replaced, lines.escaped
+        raw = lines.take()
+        row = hostnet_rows.restored_row(read) if escaped else read
+        whole = len(row) == width
+        value: Value = None
+        if not whole:
+            value = record_of(layout, row).get(hooks.event_field)
+        elif mv_column is not None and row[mv_column]:
+            value = decode(row[mv_column])
+        elif column is not None:
+            value = row[column]
+        new_cells = cells(judge(value, _RecordOf(layout, row)), names)
+        count += 1
+        end = line_end_length(raw[-1]) if whole else None
+        if end is None:
+            kept = (row + [""] * width)[:width]
+            body += writer.line(kept + new_cells).encode("utf-8")
+            continue
+        if replaced:
+            raw = [b"".join(raw).decode("utf-8", "replace").encode("utf-8")]
+        for part in raw:
+            body += part
+        del body[-end:]
+        body += b","
+        body += writer.line(new_cells).encode("utf-8")
+    return body, count
+
+
+class _RecordOf:
+    """Builds a row's record when called: only for events whose event field is empty."""
+
+    __slots__ = ("layout", "row")
+
+    def __init__(self, layout: Layout, row: Sequence[str]) -> None:
+        self.layout = layout
+        self.row = row
+
+    def __call__(self) -> Dict[str, Value]:
+        return record_of(self.layout, self.row)
