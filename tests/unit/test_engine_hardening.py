@@ -141,3 +141,50 @@ def test_decided_verdicts_have_no_gap() -> None:
     assert judge(event(request=obj(pod_spec=spec(True)))).gap == ""
     assert judge(event(request=obj(pod_spec=spec()))).gap == ""
     assert judge(event("configmaps", request={"data": {}})).gap == ""
+
+
+# --- the bounds on what one event can make the engine do (limits.py) --------------------------------------
+
+
+def test_a_json_patch_above_the_operation_bound_is_unknown_and_oversized() -> None:
+    from kube_hostnet.limits import MAX_PATCH_OPERATIONS
+
+    operations = [
+        {"op": "add", "path": f"/metadata/labels/l{i}", "value": "x"} for i in range(MAX_PATCH_OPERATIONS)
+    ]
+    inside = judge(
+        event(verb="patch", request=[*operations[:-1], {"op": "remove", "path": "/spec/hostNetwork"}])
+    )
+    assert inside.hostnet == "false"
+    above = judge(event(verb="patch", request=[*operations, {"op": "remove", "path": "/spec/hostNetwork"}]))
+    assert (above.hostnet, above.gap) == ("unknown", "oversized")
+    assert "above the bound" in above.error
+
+
+def test_webhook_records_past_the_bound_are_not_read_and_false_becomes_unknown() -> None:
+    from kube_hostnet.limits import MAX_WEBHOOK_RECORDS
+
+    record = json.dumps({"configuration": "c", "webhook": "w", "mutated": False})
+    annotations = {
+        f"mutation.webhook.admission.k8s.io/round_0_index_{i}": record for i in range(MAX_WEBHOOK_RECORDS)
+    }
+    ev = event(request=obj(pod_spec=spec()))
+    ev["annotations"] = annotations
+    assert judge(ev).hostnet == "false"
+    ev["annotations"] = {**annotations, "mutation.webhook.admission.k8s.io/round_1_index_0": record}
+    verdict = judge(ev)
+    assert (verdict.hostnet, verdict.gap) == ("unknown", "webhook_patch_unlogged")
+    assert "bound" in verdict.error
+    ev["requestObject"] = obj(pod_spec=spec(True))
+    assert judge(ev).hostnet == "true"  # the request asked for it, whatever the records say
+
+
+def test_images_are_looked_for_in_a_bounded_number_of_containers() -> None:
+    from kube_hostnet.limits import MAX_CONTAINERS_WALKED
+
+    images = [f"r.example/i{n}" for n in range(MAX_CONTAINERS_WALKED + 1)]
+    pod = spec(True, images=images)
+    verdict = judge(event(request=obj(pod_spec=pod)))
+    assert verdict.hostnet == "true" and len(verdict.images) == 64
+    late = spec(True, images=["a"] * MAX_CONTAINERS_WALKED + ["r.example/late"])
+    assert "r.example/late" not in judge(event(request=obj(pod_spec=late))).images

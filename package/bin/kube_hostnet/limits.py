@@ -61,3 +61,17 @@ MAX_IMAGES = 64
 # The request's groups and source IPs are lists a client cannot lengthen at will (the authenticator and the
 # proxies in front of the API server write them), but a forged record can: the description stops here.
 MAX_DESCRIBED_VALUES = 64
+
+# The API server accepts JSON Patches of up to 10,000 operations; applying them costs the engine about
+# 0.1-0.2 ms per KiB, so a 1 MiB patch costs ~150 ms (bench_hostile). Real patches have a handful of
+# operations: a patch (the request's, or one webhook record's) with more is `unknown`, said to be a bound.
+MAX_PATCH_OPERATIONS = 1000
+
+# An event logs one record pair per mutating webhook that ran (a cluster has a few); a request cannot add
+# records, but a webhook can write audit annotations at will, and each record is parsed and applied. Past
+# this many records or this much record text the rest are not read: a false verdict becomes unknown.
+MAX_WEBHOOK_RECORDS = 64
+MAX_WEBHOOK_TEXT_CHARS = 256 * KIB
+
+# A pod has a handful of containers; images are looked for in at most this many of each list.
+MAX_CONTAINERS_WALKED = 256

@@ -10,6 +10,7 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 from kube_hostnet import patchapply
 from kube_hostnet.godecode import Pairs, last_wins, request_object_pairs
 from kube_hostnet.jsonread import PartialDict, PartialList
+from kube_hostnet.limits import MAX_PATCH_OPERATIONS
 from kube_hostnet.podspec import HOST_NETWORK, dotted
 from kube_hostnet.resources import SpecPath
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
@@ -66,6 +67,9 @@ def read_json_patch(operations: List[Any], path: SpecPath, members: Optional[Lis
     typed decode needs; without them operations' values are read as json.loads left them, which can only
     prove true (a repeated key or a null that json.loads dropped may have set it).
     """
+    if len(operations) > MAX_PATCH_OPERATIONS:
+        bound = f"above the bound of {MAX_PATCH_OPERATIONS}"
+        return PatchRead(UNKNOWN, f"JSON Patch of {len(operations)} operations is {bound}")
     try:
         read = _applied(operations if members is None else members, (*path, HOST_NETWORK))
     except RecursionError:

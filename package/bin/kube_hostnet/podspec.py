@@ -3,7 +3,7 @@
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet.jsonread import PartialDict
-from kube_hostnet.limits import MAX_IMAGES
+from kube_hostnet.limits import MAX_CONTAINERS_WALKED, MAX_IMAGES
 from kube_hostnet.request import ExtractedDict
 from kube_hostnet.resources import SpecPath
 from kube_hostnet.safetext import clean
@@ -75,7 +75,7 @@ def images(spec: Optional[Dict[str, Any]]) -> Tuple[str, ...]:
         containers = spec.get(list_name)
         if not isinstance(containers, list):
             continue
-        for container in containers:
+        for container in containers[:MAX_CONTAINERS_WALKED]:
             image = container.get("image") if isinstance(container, dict) else None
             if isinstance(image, str) and image:
                 image = clean(image)

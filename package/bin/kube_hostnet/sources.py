@@ -7,7 +7,14 @@ A source returns a Reading, or None when the request does not carry what it read
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from kube_hostnet.annotation import LastApplied, annotation_text, read_last_applied
-from kube_hostnet.gaps import CUT, NO_BODY, PATCH_EFFECT_UNLOGGED, UNREADABLE, WEBHOOK_PATCH_UNLOGGED
+from kube_hostnet.gaps import (
+    CUT,
+    NO_BODY,
+    OVERSIZED,
+    PATCH_EFFECT_UNLOGGED,
+    UNREADABLE,
+    WEBHOOK_PATCH_UNLOGGED,
+)
 from kube_hostnet.jsonread import is_partial
 from kube_hostnet.patches import UNTOUCHED, read_patch
 from kube_hostnet.podspec import dotted, read_object
@@ -143,7 +150,7 @@ def request_body(evidence: Evidence) -> Optional[Reading]:
     spec_path = f"{EVIDENCE_REQUEST_OBJECT}.{dotted(evidence.path)}"
     if _is_patch(evidence):
         read = read_patch(body, evidence.path, request.text)
-        hostnet, reason, gap = read.hostnet, read.reason, CUT if is_partial(body) else UNREADABLE
+        hostnet, reason, gap = read.hostnet, read.reason, CUT if is_partial(body) else _gap_of(read.reason)
         if hostnet == UNTOUCHED:
             hostnet, reason, gap = _untouched(request, reason)
         hostnet, reason, note, gap = _after_webhooks(evidence, hostnet, reason, read.note, gap)
@@ -156,6 +163,11 @@ def request_body(evidence: Evidence) -> Optional[Reading]:
     gap = CUT if is_partial(body) else UNREADABLE
     hostnet, reason, note, gap = _after_webhooks(evidence, obj.hostnet, obj.reason, "", gap)
     return Reading(hostnet, EVIDENCE_REQUEST_OBJECT, spec_path, obj.spec, reason, note, gap)
+
+
+def _gap_of(reason: str) -> str:
+    """A reading held back by one of the engine's bounds is oversized: a client pads its way there."""
+    return OVERSIZED if "above the bound" in reason else UNREADABLE
 
 
 def _is_patch(evidence: Evidence) -> bool:

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, NamedTuple, Tuple
 from kube_hostnet import jsonread
 from kube_hostnet.godecode import Pairs, last_wins, loads_pairs
 from kube_hostnet.jsonread import PartialDict
+from kube_hostnet.limits import MAX_WEBHOOK_RECORDS, MAX_WEBHOOK_TEXT_CHARS
 from kube_hostnet.patches import UNTOUCHED, read_json_patch
 from kube_hostnet.resources import SpecPath
 
@@ -23,6 +24,10 @@ _ORDER = re.compile(r"round_([0-9]{1,9})_index_([0-9]{1,9})\Z")
 _JSON_PATCH = "JSONPatch"
 _UNNAMED = "(unnamed)"
 CUT_ANNOTATIONS = "(cut from the event)"
+_TOO_MANY = (
+    f"more webhook records than the bound of {MAX_WEBHOOK_RECORDS} records or "
+    f"{MAX_WEBHOOK_TEXT_CHARS // 1024} KiB of text: the rest not read"
+)
 
 
 class WebhookRead(NamedTuple):
@@ -39,7 +44,12 @@ def read_webhooks(annotations: Any, path: SpecPath) -> WebhookRead:
     if not isinstance(annotations, dict):
         return WebhookRead(UNTOUCHED)
     read = WebhookRead(UNTOUCHED)
-    for _order, records in _records_in_order(annotations):
+    text_read = 0
+    for number, (_order, records) in enumerate(_records_in_order(annotations)):
+        text_read += sum(len(text) for text in records.values() if isinstance(text, str))
+        if number >= MAX_WEBHOOK_RECORDS or text_read > MAX_WEBHOOK_TEXT_CHARS:
+            # The records not read may have changed anything: as a mutation without a logged patch.
+            return read._replace(unlogged=_TOO_MANY)
         patch_text = records.get(_PATCH)
         if patch_text is not None:
             name, operations, members = _logged_patch(patch_text)
