@@ -90,6 +90,51 @@ CASES: List[Tuple[str, Any, str, str, str]] = [
         "k8s_audit:properties.log",
     ),
     (
+        # Go's typed decoding merges a repeated object key and ignores null for a bool (1.0.0: false).
+        "JSON Patch value with a repeated key and a null",
+        json.dumps(_event("patch", responseStatus={"code": 200}, requestObject=[])).replace(
+            '"requestObject": []',
+            '"requestObject": [{"op": "add", "path": "/spec", '
+            '"value": {"hostNetwork": true, "hostNetwork": null, "containers": []}}]',
+        ),
+        "true",
+        "",
+        "k8s_audit",
+    ),
+    (
+        # The source is a value the same patch wrote (1.0.0: unknown).
+        "JSON Patch copy of a value the patch wrote",
+        _event(
+            "patch",
+            responseStatus={"code": 200},
+            requestObject=[
+                {"op": "add", "path": "/spec/hostPID", "value": True},
+                {"op": "copy", "from": "/spec/hostPID", "path": "/spec/hostNetwork"},
+            ],
+        ),
+        "true",
+        "",
+        "k8s_audit",
+    ),
+    (
+        # Invalid JSON in a 255 KiB annotation went to the slow tolerant parser (1.0.0: about a second).
+        "huge invalid last-applied annotation on a cut-free create",
+        _event(
+            requestObject={
+                **_POD,
+                "metadata": {
+                    "name": "web",
+                    "annotations": {
+                        "kubectl.kubernetes.io/last-applied-configuration": "{" + "[" * 255 * 1024
+                    },
+                },
+            }
+        ),
+        "true",
+        "",
+        "k8s_audit",
+    ),
+    (
         "Fluent Bit record",
         {"log": json.dumps(_event(requestObject=_POD)), "stream": "stdout"},
         "true",
@@ -102,7 +147,9 @@ CASES: List[Tuple[str, Any, str, str, str]] = [
 def test_adversarial_classes_and_envelopes_through_the_built_command(
     command_script: str, python: str
 ) -> None:
-    records = [flatten.splunk_record(json.dumps(case[1])) for case in CASES]
+    records = [
+        flatten.splunk_record(case[1] if isinstance(case[1], str) else json.dumps(case[1])) for case in CASES
+    ]
 
     run = scp.run_command(command_script, python, [records]).collect()
 
