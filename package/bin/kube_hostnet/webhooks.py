@@ -44,12 +44,13 @@ def read_webhooks(annotations: Any, path: SpecPath) -> WebhookRead:
     if not isinstance(annotations, dict):
         return WebhookRead(UNTOUCHED)
     read = WebhookRead(UNTOUCHED)
-    text_read = 0
-    for number, (_order, records) in enumerate(_records_in_order(annotations)):
-        text_read += sum(len(text) for text in records.values() if isinstance(text, str))
-        if number >= MAX_WEBHOOK_RECORDS or text_read > MAX_WEBHOOK_TEXT_CHARS:
-            # The records not read may have changed anything: as a mutation without a logged patch.
-            return read._replace(unlogged=_TOO_MANY)
+    in_order = _records_in_order(annotations)
+    texts = (text for _, records in in_order for text in records.values())
+    text_read = sum(len(text) for text in texts if isinstance(text, str))
+    if len(in_order) > MAX_WEBHOOK_RECORDS or text_read > MAX_WEBHOOK_TEXT_CHARS:
+        # None is read: those not read may have changed anything, as a mutation without a logged patch.
+        return read._replace(unlogged=_TOO_MANY)
+    for _order, records in in_order:
         patch_text = records.get(_PATCH)
         if patch_text is not None:
             name, operations, members = _logged_patch(patch_text)
@@ -69,6 +70,7 @@ def read_webhooks(annotations: Any, path: SpecPath) -> WebhookRead:
 
 
 def _records_in_order(annotations: Dict[str, Any]) -> List[Tuple[Tuple[int, int], Dict[str, Any]]]:
+    """The records by (round, index); collecting stops past MAX_WEBHOOK_RECORDS, which are too many."""
     by_order: Dict[Tuple[int, int], Dict[str, Any]] = {}
     for key, value in annotations.items():
         for prefix in (_PATCH, _MUTATION):
@@ -76,6 +78,8 @@ def _records_in_order(annotations: Dict[str, Any]) -> List[Tuple[Tuple[int, int]
             if match:
                 order = (int(match.group(1)), int(match.group(2)))
                 by_order.setdefault(order, {})[prefix] = value
+                if len(by_order) > MAX_WEBHOOK_RECORDS:
+                    return sorted(by_order.items())
     return sorted(by_order.items())
 
 
