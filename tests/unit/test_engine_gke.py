@@ -289,19 +289,33 @@ def test_method_names(method: Any, expected: Any) -> None:
     ("name", "method", "expected"),
     [
         ("core/v1/namespaces/ns/pods/p", "pods", Target("core", "v1", "pods", "", "ns", "p")),
-        ("core/v1/namespaces/ns/pods/p/status", "pods", Target("core", "v1", "pods", "status", "ns", "p")),
+        (
+            "core/v1/namespaces/ns/pods/p/status",
+            "pods.status",
+            Target("core", "v1", "pods", "status", "ns", "p"),
+        ),
         ("apps/v1/namespaces/ns/deployments", "deployments", Target("apps", "v1", "deployments", "", "ns")),
-        ("core/v1/nodes/n1/status", "nodes", Target("core", "v1", "nodes", "status", "", "n1")),
+        ("core/v1/nodes/n1/status", "nodes.status", Target("core", "v1", "nodes", "status", "", "n1")),
         ("core/v1/namespaces/ns", "namespaces", Target("core", "v1", "namespaces", "", "", "ns")),
         (
             "core/v1/namespaces/ns/finalize",
-            "namespaces",
+            "namespaces.finalize",
             Target("core", "v1", "namespaces", "finalize", "", "ns"),
         ),
-        ("core/v1/namespaces/ns/pods/p/status/x", "pods", None),
+        # The name of a create comes from its body: `p/status` is a (refused) name, not a subresource.
+        ("core/v1/namespaces/ns/pods/p/status", "pods", Target("core", "v1", "pods", "", "ns", "p/status")),
         ("core/v1", "pods", None),
-        ("core/v1/namespaces/ns/pods//status", "pods", None),
+        ("core/v1/namespaces/ns/pods//status", "pods.status", None),
     ],
 )
 def test_resource_names(name: str, method: str, expected: Any) -> None:
-    assert gke.resource_target(name, Target("core", "v1", method)) == expected
+    resource, _, subresource = method.partition(".")
+    assert gke.resource_target(name, Target("core", "v1", resource, subresource)) == expected
+
+
+def test_a_pod_named_like_a_subresource_is_still_a_pod_create() -> None:
+    # A client names its pod `web/status`: refused by validation, but logged, and an attempt (rule 2).
+    record = with_host_network(entry(), "request", "response")
+    record["protoPayload"]["resourceName"] += "/status"
+    assert record["protoPayload"]["methodName"].endswith(".pods.create")
+    assert judge(record).hostnet == "true"

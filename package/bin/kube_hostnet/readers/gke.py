@@ -135,6 +135,15 @@ def resource_target(name: Any, method: Optional[Target]) -> Optional[Target]:
     namespaced = rest[0] == "namespaces" and len(rest) >= 3
     if namespaced and not (method is not None and method.resource == "namespaces"):
         namespace, rest = rest[1], rest[2:]
+    if method is not None and rest and rest[0] == method.resource:
+        # methodName comes from the request's URL, resourceName's name from the body of a create: a client
+        # that names its pod `web/status` must not turn a pod create into a status write.
+        named = rest[1:]
+        if not all(named):
+            return None
+        if method.subresource and len(named) > 1 and named[-1] == method.subresource:
+            named = named[:-1]
+        return Target(group, version, rest[0], method.subresource, namespace, "/".join(named))
     if len(rest) > 3 or not all(rest):
         return None
     resource, named = rest[0], rest[1:]
