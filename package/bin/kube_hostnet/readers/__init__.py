@@ -64,7 +64,7 @@ def _recognized(record: Dict[str, Any], outer: _Outer, depth: int) -> Optional[A
         inner = _Outer(
             f"{outer.path}.{wrapped.path}" if outer.path else wrapped.path,
             outer.cluster or wrapped.cluster,
-            (*outer.notes, *wrapped.notes),
+            outer.notes,
             # A record inside a JSON string has that string as its text; one inside an object, the outer's.
             wrapped.text if wrapped.text is not None else outer.text,
         )

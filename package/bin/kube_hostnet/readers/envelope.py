@@ -31,7 +31,6 @@ MAX_ENVELOPE_DEPTH = 3
 class Wrapped(NamedTuple):
     record: Dict[str, Any]
     path: str  # the dotted keys from the outer record to this one, e.g. "properties.log"
-    notes: Tuple[str, ...]  # what the parse of a JSON string found (cut)
     cluster: str  # the cluster the outer record names (AKS's resourceId, OpenShift's cluster_id)
     text: Optional[str]  # the JSON string the record was parsed from; None when it was an object
 
@@ -43,22 +42,20 @@ def unwrap(record: Dict[str, Any]) -> Iterator[Wrapped]:
         for key in envelope.keys:
             value = member(value, key)
         text: Optional[str] = None
-        notes: Tuple[str, ...] = ()
         if isinstance(value, str):
             text = value
-            value, notes = _parsed(value)
+            value = _parsed(value)
         if isinstance(value, dict):
-            path = ".".join(envelope.keys)
-            yield Wrapped(value, path, notes, cluster_of(record), text)
+            yield Wrapped(value, ".".join(envelope.keys), cluster_of(record), text)
 
 
-def _parsed(value: str) -> Tuple[Any, Tuple[str, ...]]:
+def _parsed(value: str) -> Any:
+    """A JSON string of the record was read to its closing quote, so it is whole: json.loads alone reads
+    it (the tolerant parser is for the event text only, kube_hostnet.jsonread)."""
     if not value.lstrip().startswith("{"):
-        return None, ()
-    parsed = jsonread.parse(value, object_only=True)
-    if parsed.error:
-        return None, ()
-    return parsed.value, (f"event cut after {parsed.cut_at} chars",) if parsed.cut else ()
+        return None
+    parsed = jsonread.parse_complete(value)
+    return None if parsed.error else parsed.value
 
 
 def cluster_of(record: Dict[str, Any]) -> str:
