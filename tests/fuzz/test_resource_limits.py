@@ -13,6 +13,8 @@ from kube_hostnet.limits import (
     MAX_EVENT_CHARS,
     MAX_IMAGES,
     MAX_OUTPUT_CHARS,
+    MAX_PAIRS_CHARS,
+    MAX_PATCH_NODES,
     MAX_TOLERANT_CHARS,
     MAX_TOLERANT_DEPTH,
 )
@@ -185,3 +187,62 @@ def test_strings_copied_into_output_fields_are_bounded() -> None:
     assert verdict.namespace.startswith("n" * (MAX_OUTPUT_CHARS // 2))
     assert len(verdict.images) == MAX_IMAGES
     assert all(0 < len(image) <= MAX_OUTPUT_CHARS for image in verdict.images)
+
+
+def _json_patch_event(operations: str, after_key_chars: int = 0) -> str:
+    """A pod JSON Patch at Request level whose text from the `requestObject` key on is after_key_chars
+    long (a label value pads the last operation), or as short as it is when 0."""
+    head = json.dumps(
+        {
+            "kind": "Event",
+            "apiVersion": "audit.k8s.io/v1",
+            "level": "Request",
+            "verb": "patch",
+            "objectRef": {"resource": "pods", "namespace": "default", "name": "p", "apiVersion": "v1"},
+            "responseStatus": {"code": 200},
+        }
+    )[:-1]
+    key = ',"requestObject":'
+    pad = ',{"op":"add","path":"/metadata/annotations/pad","value":"'
+    tail = '"}]}'
+    fill = after_key_chars - len(key) - len("[" + operations) - len(pad) - len(tail) if after_key_chars else 0
+    text = head + key + "[" + operations + pad + "p" * fill + tail
+    assert not after_key_chars or len(text) - len(head) - len(key) == after_key_chars - len(key)
+    return text
+
+
+# Go keeps true (null leaves it); json.loads' reading, which drops the first occurrence, cannot tell.
+_NULL_LEAVES_TRUE = '{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}'
+
+
+def test_a_json_patch_within_the_second_reading_bound_is_read_with_its_repeated_keys() -> None:
+    verdict = _assess(_json_patch_event(_NULL_LEAVES_TRUE, MAX_PAIRS_CHARS + len(',"requestObject":')))
+    assert (verdict.hostnet, verdict.evidence) == ("true", "patch")
+
+
+def test_a_json_patch_above_the_second_reading_bound_is_not_read_again_and_says_why() -> None:
+    verdict = _assess(_json_patch_event(_NULL_LEAVES_TRUE, MAX_PAIRS_CHARS + len(',"requestObject":') + 1))
+    assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
+    assert f"above the bound of {MAX_PAIRS_CHARS}" in verdict.error
+
+
+def _test_of(members: int) -> str:
+    """Sets hostNetwork true, then writes and tests a value of that many members (test visits each)."""
+    value = json.dumps({f"k{i}": "v" for i in range(members)})
+    return (
+        '{"op":"add","path":"/spec/hostNetwork","value":true},'
+        f'{{"op":"add","path":"/metadata/labels","value":{value}}},'
+        f'{{"op":"test","path":"/metadata/labels","value":{value}}}'
+    )
+
+
+def test_a_json_patch_within_the_work_budget_is_read_in_full() -> None:
+    verdict = _assess(_json_patch_event(_test_of(MAX_PATCH_NODES)))
+    assert (verdict.hostnet, verdict.error) == ("true", "")
+
+
+def test_a_json_patch_above_the_work_budget_is_true_only_as_an_attempt_and_says_why() -> None:
+    verdict = _assess(_json_patch_event(_test_of(MAX_PATCH_NODES + 1)))
+    assert verdict.hostnet == "true"
+    assert "an operation writes hostNetwork true" in verdict.error
+    assert f"(above the bound of {MAX_PATCH_NODES})" in verdict.error

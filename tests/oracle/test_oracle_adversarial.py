@@ -1,18 +1,21 @@
 """The adversarial classes as strategies of their own, against the oracle (see test_oracle_patches
-for the property): repeated keys and nulls in JSON Patch values (native and in a webhook's audit record) and
-copy/move chains into hostNetwork."""
+for the property): repeated keys and nulls in JSON Patch values (native and in a webhook's audit record),
+copy/move chains into hostNetwork, and events padded past the second reading's bound."""
 
 from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
+from kube_hostnet.assess import assess
+from kube_hostnet.limits import MAX_PAIRS_CHARS
 from tests.support.oracle import Oracle, check, check_webhook
 from tests.support.patch_text import (
     WORKLOADS,
     Workload,
     audit_event,
     copy_move_patch,
+    json_patch,
     repeated_keys_patch,
 )
 
@@ -37,3 +40,19 @@ def test_repeated_keys_and_copies_in_webhook_patches(
 ) -> None:
     patch = data.draw(copy_move_patch(workload) if copies else repeated_keys_patch(workload))
     check_webhook(oracle, workload, host_network, patch)
+
+
+@given(st.data(), workloads)
+def test_a_user_agent_past_the_second_reading_bound_changes_no_verdict(
+    oracle: Oracle, data: Any, workload: Workload
+) -> None:
+    # A client's user agent pads the event before its requestObject: the patch is still read again with
+    # its repeated keys (the bound counts from requestObject on), so the verdict is the unpadded one.
+    patches = (repeated_keys_patch(workload), copy_move_patch(workload), json_patch(workload))
+    patch = data.draw(st.one_of(patches))
+    plain = audit_event(workload, "patch", patch)
+    pad = '"userAgent": "' + "u" * MAX_PAIRS_CHARS + '", '
+    padded = plain.replace('{"kind"', "{" + pad + '"kind"', 1)
+    assert len(padded) > MAX_PAIRS_CHARS
+    check(oracle, workload, "json", patch, padded)
+    assert assess(padded).hostnet == assess(plain).hostnet, assess(padded).error

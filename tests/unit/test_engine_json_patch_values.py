@@ -9,6 +9,7 @@ import json
 
 import pytest
 
+from kube_hostnet import limits
 from tests.support.engine_events import event, judge, obj, spec
 
 SPLICE = "__PATCH__"
@@ -221,3 +222,102 @@ def test_a_json_patch_value_nested_too_deeply_is_unknown_with_a_reason() -> None
     verdict = judge(patch_event(patch))
     assert verdict.hostnet == "unknown"
     assert "internal error" not in verdict.error
+
+
+# --- bounded work: a patch is read within limits.MAX_PAIRS_CHARS and limits.MAX_PATCH_NODES -----------------
+
+
+def padded(patch: str, chars: int) -> str:
+    """The patch with a last operation that writes a label of chars characters."""
+    return patch[:-1] + ',{"op":"add","path":"/metadata/labels/pad","value":"' + "p" * chars + '"}]'
+
+
+def with_user_agent(text: str, chars: int) -> str:
+    """The event with a user agent (a client's header) of chars characters, before its requestObject."""
+    return text.replace('"kind": "Event"', '"userAgent": "' + "u" * chars + '", "kind": "Event"', 1)
+
+
+@pytest.mark.parametrize(
+    ("patch", "expected"),
+    [
+        # Go: the null leaves true. json.loads' reading (null) cannot prove false, so it says unknown.
+        ('[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]', "unknown"),
+        # the last occurrence is true: json.loads' reading proves it
+        ('[{"op":"add","path":"/spec","value":{"hostNetwork":false,"hostNetwork":true}}]', "true"),
+    ],
+)
+def test_a_patch_above_the_second_reading_bound_can_prove_true_not_false(patch: str, expected: str) -> None:
+    verdict = judge(patch_event(padded(patch, limits.MAX_PAIRS_CHARS)))
+    assert verdict.hostnet == expected
+    if expected == "unknown":
+        assert verdict.gap == "oversized"
+        assert f"above the bound of {limits.MAX_PAIRS_CHARS}" in verdict.error
+    # within the bound, and with any user agent before the request: read again, as Go reads it
+    assert judge(patch_event(padded(patch, 10))).hostnet == "true"
+    assert judge(with_user_agent(patch_event(patch), 4 * limits.MAX_PAIRS_CHARS)).hostnet == "true"
+
+
+def test_a_forged_request_object_key_inside_a_string_is_not_read_again() -> None:
+    # The same operations, but for the null that leaves true a false: a key that ends in `\"requestObject`
+    # (its quote escaped) before the real requestObject must not be taken for it.
+    real = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    forged = '[{"op":"add","path":"/spec","value":{"hostNetwork":false,"hostNetwork":null}}]'
+    text = patch_event(real).replace(
+        '"kind": "Event"', '"x\\"requestObject": ' + forged + ', "kind": "Event"', 1
+    )
+    assert json.loads(text)['x"requestObject'] == json.loads(forged)
+    assert judge(text).hostnet == "true"
+
+
+def _over_budget_test(path: str) -> str:
+    """Operations that compare a value of more than MAX_PATCH_NODES members (test reads all of it)."""
+    big = json.dumps({f"k{i}": i for i in range(limits.MAX_PATCH_NODES + 1)})
+    return (
+        f'{{"op":"add","path":"{path}","value":{big}}},'
+        f'{{"op":"test","path":"{path}","value":{big}}}'
+    )
+
+
+def _over_budget_copies() -> str:
+    """A navigated object of 1,000 members copied 40 times: each copy is a walk over it."""
+    members = json.dumps({f"k{i}": i for i in range(1000)})
+    copies = ",".join(f'{{"op":"copy","from":"/metadata/x","path":"/metadata/c{i}"}}' for i in range(40))
+    return (
+        f'{{"op":"add","path":"/metadata/x","value":{members}}},'
+        '{"op":"add","path":"/metadata/x/k0","value":0},' + copies
+    )
+
+
+@pytest.mark.parametrize(
+    "work", [_over_budget_test("/metadata/labels"), _over_budget_copies()], ids=["test", "copies"]
+)
+def test_a_patch_whose_reading_visits_too_many_values_is_unknown_unless_it_writes_true(work: str) -> None:
+    asks = '{"op":"add","path":"/spec/hostNetwork","value":true}'
+    unknown = judge(patch_event("[" + work + "]"))
+    assert (unknown.hostnet, unknown.gap) == ("unknown", "oversized")
+    assert f"the bound of {limits.MAX_PATCH_NODES}" in unknown.error
+    for patch in ("[" + asks + "," + work + "]", "[" + work + "," + asks + "]"):
+        verdict = judge(patch_event(patch))
+        assert verdict.hostnet == "true", verdict.error
+        assert "writes hostNetwork true" in verdict.error
+
+
+def test_a_spec_too_large_to_describe_does_not_change_the_decision() -> None:
+    # Describing reads the whole spec the patch wrote (as Go decodes it); deciding reads only the way to
+    # hostNetwork. Within the second reading's bound, the spec holds more values than the patch may visit.
+    padding = "[" + ",".join(["[]"] * limits.MAX_PATCH_NODES) + "]"
+    spec_text = '{"hostNetwork":true,"containers":[{"name":"c","image":"i"}],"x":' + padding + "}"
+    verdict = judge(patch_event('[{"op":"add","path":"/spec","value":' + spec_text + "}]"))
+    assert (verdict.hostnet, verdict.evidence, verdict.images) == ("true", "patch", ())
+    small = spec_text.replace(padding, "1")
+    described = judge(patch_event('[{"op":"add","path":"/spec","value":' + small + "}]"))
+    assert (described.hostnet, described.images) == ("true", ("i",))
+
+
+def test_a_status_code_is_read_in_an_event_with_a_number_int_refuses() -> None:
+    # A server-side apply that created the object (201) and does not mention hostNetwork: absent is unset.
+    # The number of 5,000 digits is valid JSON that int() refuses; it once made every number a float.
+    body = '{"metadata":{"labels":{"a":"b"}},"x":' + "9" * 5000 + "}"
+    text = json.dumps(event("pods", "patch", level="Request", request=SPLICE, code=201))
+    verdict = judge(text.replace(json.dumps(SPLICE), body))
+    assert (verdict.hostnet, verdict.request.response_code) == ("false", "201")

@@ -31,6 +31,7 @@ from hostnet_tools import scp
 KIB = 1024
 MIB = 1024 * KIB
 TOLERANT_SIZE = 64 * KIB  # kube_hostnet.limits.MAX_TOLERANT_CHARS
+PAIRS_SIZE = 128 * KIB  # kube_hostnet.limits.MAX_PAIRS_CHARS
 SIZES = (1 * MIB, 16 * MIB)
 MAX_EVENT_MS = 50.0
 MAX_LOADS_RATIO = 5.0
@@ -120,6 +121,53 @@ def _event_huge_integer(n: int) -> str:
     return _text(_event(_pod({"x": [1] * n}))).replace('"x":[1', '"x":[' + "9" * 5000 + ",1", 1)
 
 
+def _event_huge_integer_last(n: int) -> str:  # json.loads once failed at the very end of the text
+    return _text(_event(_pod({"x": [1] * n}))).replace("1]", "9" * 5000 + "]", 1)
+
+
+def _workload_patch(body: Any) -> Dict[str, Any]:
+    """A Deployment patch at Request level (no response object): the patch alone is read."""
+    event = _event(body, verb="patch")
+    event["objectRef"] = {"resource": "deployments", "namespace": "default", "name": "d", "apiGroup": "apps"}
+    event["requestURI"] = "/apis/apps/v1/namespaces/default/deployments/d"
+    event["responseStatus"] = {"metadata": {}, "code": 200}
+    return event
+
+
+_WRITES_TRUE = {"op": "add", "path": "/spec/template/spec/hostNetwork", "value": True}
+
+
+def _json_patch_value(item: Any) -> Callable[[int], str]:
+    """A JSON Patch that writes hostNetwork and a value of n items into the pod spec (read to describe it)."""
+    return lambda n: _text(
+        _workload_patch([_WRITES_TRUE, {"op": "add", "path": "/spec/template/spec/x", "value": [item] * n}])
+    )
+
+
+def _json_patch_test(n: int) -> str:  # `test` compares a value of n members with itself
+    value = {f"k{i:08d}": 0 for i in range(n)}
+    written = {"op": "add", "path": "/metadata/labels", "value": value}
+    return _text(_workload_patch([written, {"op": "test", "path": "/metadata/labels", "value": value}]))
+
+
+def _json_patch_copies(n: int) -> str:  # an object of n members, navigated, then copied 100 times
+    operations: List[Dict[str, Any]] = [
+        {"op": "add", "path": "/metadata/x", "value": {f"k{i:08d}": 0 for i in range(n)}},
+        {"op": "add", "path": "/metadata/x/k00000000", "value": 0},
+    ]
+    operations += [{"op": "copy", "from": "/metadata/x", "path": f"/metadata/c{i}"} for i in range(100)]
+    return _text(_workload_patch(operations))
+
+
+def _merge_patch_numbers(n: int) -> str:
+    return _text(_workload_patch({"spec": {"template": {"spec": {"hostNetwork": True, "x": [1] * n}}}}))
+
+
+def _user_agent_before_patch(n: int) -> str:  # what precedes requestObject is not read again
+    event = _workload_patch([{"op": "add", "path": "/spec/template/spec", "value": {"hostNetwork": True}}])
+    return _text({"userAgent": "u" * n, **event})
+
+
 def _escapes(n: int) -> str:  # \u escapes: the mention test and json.loads both read every one
     return _text(_event(_pod({"x": "\u00e9" * n}))).replace("\u00e9", "\\u0041")
 
@@ -145,6 +193,15 @@ CLASSES: Dict[str, Tuple[Callable[[int], str], Sequence[int]]] = {
     "containers, one image": (_containers, SIZES),
     "containers, distinct images": (_distinct_images, SIZES),
     "event huge integer": (_event_huge_integer, SIZES),
+    "event huge integer, last": (_event_huge_integer_last, SIZES),
+    "JSON Patch value of small numbers": (_json_patch_value(1), SIZES),
+    "JSON Patch value of empty objects": (_json_patch_value({}), SIZES),
+    # just inside MAX_PAIRS_CHARS: read a second time with its repeated keys
+    "JSON Patch value of empty objects, at its bound": (_json_patch_value({}), (PAIRS_SIZE,)),
+    "JSON Patch test of a large value": (_json_patch_test, SIZES),
+    "JSON Patch copies of an object": (_json_patch_copies, (PAIRS_SIZE, *SIZES)),
+    "merge patch of small numbers": (_merge_patch_numbers, SIZES),
+    "user agent before a JSON Patch": (_user_agent_before_patch, SIZES),
     "event escapes": (_escapes, SIZES),
     "cut: small numbers": (_cut(lambda n: "[" + "1," * n), (TOLERANT_SIZE,)),
     "cut: empty arrays": (_cut(lambda n: "[" + "[]," * n), (TOLERANT_SIZE,)),

@@ -9,9 +9,12 @@ Pairs. Where evanphx/json-patch reads a value into its own map (navigation, `tes
 applies: the last occurrence wins (last_wins).
 """
 
-import json
 import re
 from typing import Any, Dict, List, Optional, Tuple
+
+from kube_hostnet.jsonread import decoder
+from kube_hostnet.limits import MAX_PAIRS_CHARS
+from kube_hostnet.walkbudget import Budget
 
 SET_TRUE = "set-true"
 SET_FALSE = "set-false"
@@ -21,11 +24,14 @@ INVALID = "invalid"  # an object's place holds another value: the API server rej
 NOT_BOOL = "not-bool"
 
 
-class Pairs(List[Tuple[str, Any]]):
-    """A JSON object's members in the order written, repeated keys kept."""
+# A JSON object's members in the order written, repeated keys kept: a tuple of (key, value) pairs, which no
+# other JSON value is (so `isinstance(value, tuple)` asks whether a value is Pairs). tuple is the cheapest
+# object_pairs_hook (a C type over the decoder's own list of pairs): reading a body this way costs about
+# what json.loads costs, where a list subclass costs three to five times it.
+Pairs = Tuple[Tuple[str, Any], ...]
 
 
-_PAIRS_DECODER = json.JSONDecoder(object_pairs_hook=Pairs)
+_PAIRS_DECODER = decoder(object_pairs_hook=tuple)
 _REQUEST_OBJECT = re.compile(r'"requestObject"[ \t\n\r]*:[ \t\n\r]*')
 
 
@@ -41,47 +47,117 @@ def last_wins(pairs: Pairs) -> Dict[str, Any]:
     return dict(pairs)
 
 
-def request_object_pairs(event_text: str, body: Any) -> Tuple[bool, Any]:
-    """The event's requestObject read again from its text with every member kept: (True, value), or
-    (False, None) when it cannot be found. Only the value is decoded (raw_decode stops at its end), so an
-    event cut after its requestObject still yields it; a candidate counts only when it is the same JSON as
-    the body read before (a `"requestObject":` inside a string value does not decode as one)."""
+def request_object_pairs(event_text: str, body: List[Any]) -> Tuple[bool, Any, str]:
+    """The event's requestObject, a JSON Patch, read again from its text with every member kept: (True,
+    value, ""), or (False, None, why not). Only the value is decoded (raw_decode stops at its end), so an
+    event cut after its requestObject still yields it.
+
+    A candidate counts only where its key is a key: the quote before it is not escaped (a client's string
+    can hold `\\"requestObject\\":`, never an unescaped quote), and its operations are the body's, member
+    for member and scalar for scalar (same_operations: linear in the operations, not in their values).
+    The API server writes requestObject before anything a client can put a key in, so the candidates are
+    tried in order, at most MAX_CANDIDATES of them, and none with more than MAX_PAIRS_CHARS of text after
+    its key: what comes before the request (a client's user agent) does not count against the bound."""
+    tried = 0
     for match in _REQUEST_OBJECT.finditer(event_text):
+        if _escaped(event_text, match.start()):
+            continue
+        after = len(event_text) - match.end()
+        if after > MAX_PAIRS_CHARS:
+            bound = f"above the bound of {MAX_PAIRS_CHARS}"
+            return False, None, f"the {after} chars from requestObject on are {bound}"
         try:
             value, _end = _PAIRS_DECODER.raw_decode(event_text, match.end())
-            if same_json(value, body):
-                return True, value
         except (ValueError, RecursionError):
+            value = None
+        if same_operations(value, body):
+            return True, value, ""
+        tried += 1
+        if tried == MAX_CANDIDATES:
+            break
+    return False, None, "the event's requestObject could not be found in its text"
+
+
+# A key the authenticator copies from a client (user.extra: Impersonate-Extra-requestObject) comes before the
+# real requestObject; it holds a list of strings, never operations.
+MAX_CANDIDATES = 2
+
+
+def _escaped(text: str, quote: int) -> bool:
+    """The character at quote follows an odd run of backslashes: it is inside a string."""
+    start = quote
+    while start > 0 and text[start - 1] == "\\":
+        start -= 1
+    return (quote - start) % 2 == 1
+
+
+def same_operations(pairs_value: Any, plain: List[Any]) -> bool:
+    """pairs_value is the operations plain holds: as many, each with the same members, the scalar ones
+    equal (op, path, from, scalar values) and the others of the same kind and size."""
+    if not isinstance(pairs_value, list) or len(pairs_value) != len(plain):
+        return False
+    for written, operation in zip(pairs_value, plain):
+        members = last_wins(written) if isinstance(written, tuple) else written
+        if not isinstance(members, dict) or not isinstance(operation, dict):
+            if not _same_scalar(members, operation):
+                return False
             continue
-    return False, None
+        if members.keys() != operation.keys():
+            return False
+        for key, member in members.items():
+            if not _same_shape(member, operation[key]):
+                return False
+    return True
 
 
-def same_json(pairs_value: Any, plain: Any) -> bool:
-    """pairs_value, read with map semantics, is plain (types compared too: 1, 1.0 and true differ)."""
-    if isinstance(pairs_value, (Pairs, dict)):
+def _same_shape(pairs_value: Any, plain: Any) -> bool:
+    if isinstance(pairs_value, tuple):
+        return isinstance(plain, dict) and len(last_wins(pairs_value)) == len(plain)
+    if isinstance(pairs_value, list):
+        return isinstance(plain, list) and len(pairs_value) == len(plain)
+    return _same_scalar(pairs_value, plain)
+
+
+def _same_scalar(a: Any, b: Any) -> bool:
+    return type(a) is type(b) and a == b
+
+
+def same_json(pairs_value: Any, plain: Any, budget: Budget) -> bool:
+    """pairs_value, read with map semantics, is plain (types compared too: a number's text, true and a
+    string differ). Each container spends its size from budget before its members are compared."""
+    if isinstance(pairs_value, (tuple, dict)):
         if not isinstance(plain, dict):
             return False
-        members = last_wins(pairs_value) if isinstance(pairs_value, Pairs) else pairs_value
-        return members.keys() == plain.keys() and all(same_json(members[k], plain[k]) for k in members)
-    if isinstance(pairs_value, list):
-        return (
-            isinstance(plain, list)
-            and len(pairs_value) == len(plain)
-            and all(same_json(a, b) for a, b in zip(pairs_value, plain))
+        budget.spend(len(pairs_value))
+        members = last_wins(pairs_value) if isinstance(pairs_value, tuple) else pairs_value
+        return members.keys() == plain.keys() and all(
+            same_json(members[k], plain[k], budget) for k in members
         )
-    return type(pairs_value) is type(plain) and pairs_value == plain
+    if isinstance(pairs_value, list):
+        if not isinstance(plain, list) or len(pairs_value) != len(plain):
+            return False
+        budget.spend(len(pairs_value))
+        return all(same_json(a, b, budget) for a, b in zip(pairs_value, plain))
+    return _same_scalar(pairs_value, plain)
 
 
-def deduplicated(value: Any) -> Any:
-    """value as Go's maps read it at every level (what evanphx's `test` leaves of a value it compared)."""
-    if isinstance(value, Pairs):
-        return {key: deduplicated(member) for key, member in last_wins(value).items()}
+def deduplicated(value: Any, budget: Budget) -> Any:
+    """value as Go's maps read it at every level (what evanphx's `test` leaves of a value it compared).
+    Each container spends its size from budget; a plain dict (json.loads' reading) holds no Pairs."""
+    if isinstance(value, tuple):
+        budget.spend(len(value))
+        return {key: _deduplicated_member(member, budget) for key, member in last_wins(value).items()}
     if isinstance(value, list):
-        return [deduplicated(item) for item in value]
+        budget.spend(len(value))
+        return [_deduplicated_member(item, budget) for item in value]
     return value
 
 
-def decode_bool(value: Any, keys: Tuple[str, ...]) -> str:
+def _deduplicated_member(value: Any, budget: Budget) -> Any:
+    return deduplicated(value, budget) if isinstance(value, (tuple, list)) else value
+
+
+def decode_bool(value: Any, keys: Tuple[str, ...], budget: Budget) -> str:
     """What decoding value into a struct leaves in the bool field at keys (structs all the way, as on the
     path from a workload to hostNetwork): SET_TRUE, SET_FALSE, UNSET, INVALID or NOT_BOOL (which does not
     undo an earlier true: that request asked for it)."""
@@ -91,14 +167,15 @@ def decode_bool(value: Any, keys: Tuple[str, ...]) -> str:
         if isinstance(value, bool):
             return SET_TRUE if value else SET_FALSE
         return NOT_BOOL
-    if not isinstance(value, (Pairs, dict)):  # a dict where the value could not be read with its pairs
+    if not isinstance(value, (tuple, dict)):  # a dict where the value could not be read with its pairs
         return INVALID
     result = UNSET
-    members = value if isinstance(value, Pairs) else value.items()
+    members = value if isinstance(value, tuple) else value.items()
+    budget.spend(len(members))
     for key, member in members:
         if key != keys[0]:
             continue
-        decoded = decode_bool(member, keys[1:])
+        decoded = decode_bool(member, keys[1:], budget)
         if decoded == INVALID:
             return INVALID
         if decoded == NOT_BOOL and result in (SET_TRUE, SET_FALSE):
@@ -108,33 +185,35 @@ def decode_bool(value: Any, keys: Tuple[str, ...]) -> str:
     return result
 
 
-def merged(value: Any) -> Any:
+def merged(value: Any, budget: Budget) -> Any:
     """value decoded into nested structs and maps: repeated objects merge, null leaves what was there, any
     other value replaces. Approximates the typed object for describing it (its images)."""
-    if not isinstance(value, Pairs):
-        return deduplicated(value) if isinstance(value, (list, dict)) else value
+    if not isinstance(value, tuple):
+        return deduplicated(value, budget) if isinstance(value, (list, dict)) else value
+    budget.spend(len(value))
     result: Dict[str, Any] = {}
     for key, member in value:
         if member is None:
             continue
-        decoded = merged(member)
+        decoded = merged(member, budget)
         if isinstance(decoded, dict) and isinstance(result.get(key), dict):
-            result[key] = _merge_into(result[key], decoded)
+            result[key] = _merge_into(result[key], decoded, budget)
         else:
             result[key] = decoded
     return result
 
 
-def _merge_into(old: Dict[str, Any], new: Dict[str, Any]) -> Dict[str, Any]:
+def _merge_into(old: Dict[str, Any], new: Dict[str, Any], budget: Budget) -> Dict[str, Any]:
+    budget.spend(len(old) + len(new))
     out = dict(old)
     for key, member in new.items():
         if isinstance(member, dict) and isinstance(out.get(key), dict):
-            out[key] = _merge_into(out[key], member)
+            out[key] = _merge_into(out[key], member, budget)
         else:
             out[key] = member
     return out
 
 
-def plain_spec(value: Any) -> Optional[Dict[str, Any]]:
-    spec = merged(value)
+def plain_spec(value: Any, budget: Budget) -> Optional[Dict[str, Any]]:
+    spec = merged(value, budget)
     return spec if isinstance(spec, dict) else None

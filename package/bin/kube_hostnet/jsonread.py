@@ -63,6 +63,31 @@ def is_partial(value: Any) -> bool:
     return isinstance(value, (PartialDict, PartialList))
 
 
+# A JSON number is read as its text (bytes; no other JSON value is bytes), never converted: int() refuses more
+# than 4300 digits (so json.loads would fail on valid JSON and need a second, slower reading), and the text is
+# what the API server compares (evanphx/json-patch's `test` compares scalars by their compact text, so 1.0 and
+# 1.00 differ). Converting costs json.loads more than copying the text does. The engine reads a number's value
+# only for a status code (number_value).
+Number = bytes
+_NUMBER_TEXT: Callable[[str], Number] = str.encode
+
+
+def decoder(**hooks: Any) -> json.JSONDecoder:
+    """A json.JSONDecoder that reads numbers as their text (Number)."""
+    return json.JSONDecoder(parse_int=_NUMBER_TEXT, parse_float=_NUMBER_TEXT, **hooks)
+
+
+DECODER = decoder()
+
+
+def number_value(value: Any, max_digits: int) -> Optional[int]:
+    """The value of a JSON integer of at most max_digits digits (no sign, fraction or exponent); None for
+    anything else, a bool or a string of digits included."""
+    if type(value) is Number and 0 < len(value) <= max_digits and value.isdigit():
+        return int(value)
+    return None
+
+
 def parse(text: str, object_only: bool = False) -> Parsed:
     """Parses one JSON text within the engine's bounds; never raises for any str.
 
@@ -104,27 +129,13 @@ def _size(chars: int) -> str:
     return f"{chars // MIB} MiB" if chars % MIB == 0 else f"{chars // KIB} KiB"
 
 
-def _loads(text: str, parse_int: Optional[Callable[[str], Any]] = None) -> Parsed:
+def _loads(text: str) -> Parsed:
     try:
-        return Parsed(json.loads(text, parse_int=parse_int))
+        return Parsed(DECODER.decode(text))
     except RecursionError:
         return Parsed(error="nested too deeply for json.loads")
     except ValueError as exc:
-        if parse_int is None and not isinstance(exc, json.JSONDecodeError):
-            # int() refused a number of more than 4300 digits: valid JSON all the same. float is a C
-            # callable, so reading the text again costs about what the first reading did (a Python hook per
-            # integer cost up to 8x json.loads on an array of small numbers); the integers of such a text
-            # are floats, a type none of the engine's decisions accepts as a status code.
-            return _loads(text, float)
         return Parsed(error=f"not valid JSON ({exc})")
-
-
-def _int_or_float(digits: str) -> Any:
-    try:
-        return int(digits)
-    except ValueError:  # the value of such a number never matters to the engine, only that it is one
-        return float(digits)
-
 
 
 _WS = r"[ \t\n\r]*"
@@ -143,7 +154,6 @@ _LITERALS: Tuple[Tuple[str, Any], ...] = (
     ("-Infinity", float("-inf")),
 )
 _NUMBER_START = "-0123456789"
-_DECODER = json.JSONDecoder()
 
 # What a skipped container holds between brackets: anything but brackets, strings whole.
 _SKIP_PLAIN = re.compile(r'[^"\[\]{}]*(?:"[^"\\]*(?:\\.[^"\\]*)*"[^"\[\]{}]*)*', re.DOTALL)
@@ -168,7 +178,7 @@ class _OverBudget(Exception):
 
 def _read_string(text: str, pos: int) -> Tuple[str, int]:
     try:
-        value, end = _DECODER.raw_decode(text, pos)
+        value, end = DECODER.raw_decode(text, pos)
     except ValueError:
         if _STRING_REST.match(text, pos + 1) is None:
             raise _Cut from None
@@ -193,10 +203,7 @@ def _read_scalar(text: str, pos: int, char: str) -> Tuple[Any, int]:
             raise _Cut  # digits up to the end: the number may have gone on
         if match is None:
             raise _Invalid(f"unexpected {text[pos]!r} at char {pos}")
-    token = match.group()
-    if "." in token or "e" in token or "E" in token:
-        return float(token), after
-    return _int_or_float(token), after
+    return _NUMBER_TEXT(match.group()), after
 
 
 class _Budget:
@@ -240,7 +247,7 @@ def _decode_whole(text: str, pos: int, budget: _Budget) -> Any:
     container still open at the cut fails after reading up to the cut: each failure is charged to the budget
     as the steps the characters it read are worth (CHARS_PER_TOLERANT_STEP)."""
     try:
-        return _DECODER.raw_decode(text, pos)
+        return DECODER.raw_decode(text, pos)
     except json.JSONDecodeError as exc:
         budget.step(1 + (exc.pos - pos) // CHARS_PER_TOLERANT_STEP)
     except RecursionError:  # where it stopped is not known: charged as if it read to the end

@@ -67,6 +67,19 @@ MAX_DESCRIBED_VALUES = 64
 # operations: a patch (the request's, or one webhook record's) with more is `unknown`, said to be a bound.
 MAX_PATCH_OPERATIONS = 1000
 
+# A JSON Patch's work is not its length: `copy` duplicates what it navigated and `test` compares whole
+# values (walkbudget). One reading (the request's patch, or all of an event's webhook records together)
+# visits at most this many values, about 1 us each at worst: 20 ms. Real patches visit a few hundred. Past
+# it, a patch that writes true on the way to hostNetwork is still an attempt (true); any other is unknown.
+MAX_PATCH_NODES = 20_000
+
+# A JSON Patch body is read a second time with every repeated key kept (godecode.Pairs), at up to 60 ns a
+# character (a body of small objects): only with at most this much event text from its requestObject key on
+# (what comes before, such as a client's user agent, is not read again), about 8 ms. Real JSON Patch events
+# at Request level are a few KiB. Above it, the values json.loads kept can prove true, never false: such a
+# patch is true or unknown (oversized).
+MAX_PAIRS_CHARS = 128 * KIB
+
 # An event logs one record pair per mutating webhook that ran (a cluster has a few); a request cannot add
 # records, but a webhook can write audit annotations at will, and each record is parsed and applied. Past
 # this many records or this much record text the rest are not read: a false verdict becomes unknown.

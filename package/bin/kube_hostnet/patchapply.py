@@ -18,18 +18,19 @@ the reading (Failed).
 """
 
 import re
-from typing import Any, Dict, List, NamedTuple, Optional, Tuple, Union
+from functools import partial
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, Union
 
 from kube_hostnet.godecode import (
     INVALID,
     SET_TRUE,
-    Pairs,
     decode_bool,
     deduplicated,
     last_wins,
     plain_spec,
     same_json,
 )
+from kube_hostnet.walkbudget import Budget, OverBudget
 
 Path = Tuple[str, ...]
 
@@ -101,8 +102,9 @@ def pointer_tokens(pointer: Any) -> Optional[Tuple[str, ...]]:
 
 
 class Document:
-    def __init__(self, host_network: Optional[Path] = None) -> None:
+    def __init__(self, host_network: Optional[Path], budget: Budget) -> None:
         self.root: Container = Doc({}, base=())
+        self.budget = budget  # spent by every walk over values (walkbudget)
         # The API server encodes the base object with omitempty: its hostNetwork member is there only when it
         # is true, so one that an operation removes (remove, move) was true.
         self.host_network = host_network
@@ -142,10 +144,12 @@ class Document:
             return Doc({}, opaque=True)
         if isinstance(node, Raw):
             value = node.value
-            if isinstance(value, (Pairs, dict)):
-                members = last_wins(value) if isinstance(value, Pairs) else value
+            if isinstance(value, (tuple, dict)):
+                self.budget.spend(len(value))
+                members = last_wins(value) if isinstance(value, tuple) else value
                 return Doc({key: Raw(member) for key, member in members.items()})
             if isinstance(value, list):
+                self.budget.spend(len(value))
                 return Ary([Raw(item) for item in value])
         raise Failed("the path goes through a value that is not an object or array")
 
@@ -200,10 +204,10 @@ class Document:
             container.entries[key] = ABSENT
         return value
 
-    @staticmethod
-    def _shift(container: Doc) -> None:
+    def _shift(self, container: Doc) -> None:
         """An index-like key added to or removed from a base container that may be an array: the members
         at index-like keys may have moved, so they are no longer known."""
+        self.budget.spend(len(container.entries))
         container.entries = {k: v for k, v in container.entries.items() if not _index_like(k)}
         container.opaque = True
 
@@ -215,7 +219,7 @@ class Document:
             container.entries[key] = node  # the library's map get never fails: a missing key is added
 
     def replace_document(self, value: Any) -> None:
-        if isinstance(value, (dict, list)):
+        if isinstance(value, (tuple, dict, list)):
             self.root = self._into(Raw(value))
             return
         raise Failed("replace of the whole document needs an object or an array")
@@ -236,16 +240,15 @@ class Document:
             return
         self._store(container, key, self._compared(current, has_value, value))
 
-    @staticmethod
-    def _compared(node: Node, has_value: bool, value: Any) -> Node:
+    def _compared(self, node: Node, has_value: bool, value: Any) -> Node:
         """What a test that succeeds leaves in place of node."""
-        known = known_value(node)
+        known = known_value(node, self.budget)
         if known is _UNKNOWN_VALUE:  # a base value: it was this one (or nil, when the test has no value)
-            return Raw(deduplicated(value) if has_value else None)
+            return Raw(deduplicated(value, self.budget) if has_value else None)
         if not has_value:
             raise Failed("test of a present member without a value")
         # Equal values have equal text where the library compares text (scalars); unequal ones never do.
-        if not same_json(value, known):
+        if not same_json(value, known, self.budget):
             raise Failed("test compares different values")
         return Raw(known)
 
@@ -253,40 +256,43 @@ class Document:
 _UNKNOWN_VALUE = object()
 
 
-def known_value(node: Any) -> Any:
+def known_value(node: Any, budget: Budget) -> Any:
     """The node as the library would marshal it, with every map read (last wins); _UNKNOWN_VALUE when it
     holds base or opaque values."""
     if node is None:
         return None
     if isinstance(node, Raw):
-        return deduplicated(node.value)
+        return deduplicated(node.value, budget)
     if isinstance(node, Doc):
         if node.base is not None or node.opaque:
             return _UNKNOWN_VALUE
+        budget.spend(len(node.entries))
         out = {}
         for key, member in node.entries.items():
-            value = known_value(member)
+            value = known_value(member, budget)
             if value is _UNKNOWN_VALUE:
                 return _UNKNOWN_VALUE
             out[key] = value
         return out
     if isinstance(node, Ary):
-        items = [known_value(item) for item in node.items]
+        budget.spend(len(node.items))
+        items = [known_value(item, budget) for item in node.items]
         return _UNKNOWN_VALUE if any(item is _UNKNOWN_VALUE for item in items) else items
     return _UNKNOWN_VALUE
 
 
-def copied(node: Any) -> Any:
+def copied(node: Any, budget: Budget) -> Any:
     """deepCopy: the library marshals the value and inserts the text, so later changes to the source do not
     reach the copy; a nil source copies as null."""
     if node is None:
         return Raw(None)
     if isinstance(node, Doc):
-        return Doc(
-            {k: (v if v is ABSENT else copied(v)) for k, v in node.entries.items()}, node.base, node.opaque
-        )
+        budget.spend(len(node.entries))
+        entries = {k: (v if v is ABSENT else copied(v, budget)) for k, v in node.entries.items()}
+        return Doc(entries, node.base, node.opaque)
     if isinstance(node, Ary):
-        return Ary([copied(item) for item in node.items])
+        budget.spend(len(node.items))
+        return Ary([copied(item, budget) for item in node.items])
     return node  # Raw, BaseRef and Opaque are never changed in place
 
 
@@ -318,7 +324,7 @@ def apply(document: Document, operation: Dict[str, Any]) -> None:
         if kind == "move":
             document.add(tokens, document.remove(source))
         else:
-            document.add(tokens, copied(document.get(source)))
+            document.add(tokens, copied(document.get(source), document.budget))
 
 
 # What the typed decode of the patched document leaves in hostNetwork.
@@ -337,55 +343,75 @@ class Outcome(NamedTuple):
 
 def host_network(document: Document, keys: Path) -> Outcome:
     """keys: the pod-spec path and hostNetwork. Decoding starts from a new object, so what the document lacks
-    is false; a value an operation inserted decodes by Go's rules (godecode.decode_bool)."""
+    is false; a value an operation inserted decodes by Go's rules (godecode.decode_bool). The spec is read
+    for describing only after the decision, with what is left of the budget: a spec too large to read is
+    not described, and never changes the decision."""
+    outcome, describe = _decided(document, keys)
+    if describe is None:
+        return outcome
+    try:
+        return outcome._replace(spec=describe())
+    except OverBudget:
+        return outcome
+
+
+Describe = Optional[Callable[[], Optional[Dict[str, Any]]]]
+
+
+def _decided(document: Document, keys: Path) -> Tuple[Outcome, Describe]:
     node: Node = document.root
+    budget = document.budget
     spec_depth = len(keys) - 1
-    spec: Optional[Dict[str, Any]] = _spec_of(node) if spec_depth == 0 else None
+    describe: Describe = partial(_spec_of, document.root, budget) if spec_depth == 0 else None
     for depth, key in enumerate(keys):
         if not isinstance(node, Doc):
-            return Outcome(REJECTED)  # an array where the type has an object
+            return Outcome(REJECTED), None  # an array where the type has an object
         member = document.member(node, key)
         rest = keys[depth + 1 :]
         if member is None:
-            return Outcome(FALSE_SET, spec=spec)
+            return Outcome(FALSE_SET), describe
         if isinstance(member, Raw):
             if depth < spec_depth:
-                spec = _spec_in(member.value, keys[depth + 1 : spec_depth])
-            decoded = decode_bool(member.value, rest)
+                describe = partial(_spec_in, member.value, keys[depth + 1 : spec_depth], budget)
+            decoded = decode_bool(member.value, rest, budget)
             if decoded == INVALID:
-                return Outcome(REJECTED)
+                return Outcome(REJECTED), None
             # NOT_BOOL is rejected too, but as the JSON value true only true is true (rule 3)
-            return Outcome(TRUE_SET if decoded == SET_TRUE else FALSE_SET, spec=spec)
+            return Outcome(TRUE_SET if decoded == SET_TRUE else FALSE_SET), describe
         if isinstance(member, BaseRef):
             where = (*member.path, *rest)
             if where == keys:
-                return Outcome(BASE_VALUE)
-            return Outcome(ELSEWHERE, "/" + "/".join(t.replace("~", "~0").replace("/", "~1") for t in where))
+                return Outcome(BASE_VALUE), None
+            return Outcome(ELSEWHERE, _pointer(where)), None
         if isinstance(member, Opaque):
-            return Outcome(ELSEWHERE, "a place the patch moved")
+            return Outcome(ELSEWHERE, "a place the patch moved"), None
         node = member
         if depth + 1 == spec_depth:
-            spec = _spec_of(node)
-    return Outcome(REJECTED)  # hostNetwork holds an object or an array
+            describe = partial(_spec_of, node, budget)
+    return Outcome(REJECTED), None  # hostNetwork holds an object or an array
 
 
-def _spec_in(value: Any, keys: Path) -> Optional[Dict[str, Any]]:
+def _pointer(tokens: Path) -> str:
+    return "/" + "/".join(token.replace("~", "~0").replace("/", "~1") for token in tokens)
+
+
+def _spec_in(value: Any, keys: Path, budget: Budget) -> Optional[Dict[str, Any]]:
     for key in keys:
-        value = plain_spec(value)
+        value = plain_spec(value, budget)
         if value is None:
             return None
         value = value.get(key)
-    return plain_spec(value)
+    return plain_spec(value, budget)
 
 
-def _spec_of(node: Any) -> Optional[Dict[str, Any]]:
+def _spec_of(node: Any, budget: Budget) -> Optional[Dict[str, Any]]:
     if isinstance(node, Raw):
-        return plain_spec(node.value)
+        return plain_spec(node.value, budget)
     if not isinstance(node, Doc):
         return None
     spec = {}
     for key, member in node.entries.items():
-        value = known_value(member) if member is not ABSENT else _UNKNOWN_VALUE
+        value = known_value(member, budget) if member is not ABSENT else _UNKNOWN_VALUE
         if value is not _UNKNOWN_VALUE:
             spec[key] = value
     return spec

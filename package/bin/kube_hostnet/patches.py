@@ -8,12 +8,13 @@ the patch alone cannot tell: UNTOUCHED.
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet import patchapply
-from kube_hostnet.godecode import Pairs, last_wins, request_object_pairs
+from kube_hostnet.godecode import SET_TRUE, decode_bool, last_wins, request_object_pairs
 from kube_hostnet.jsonread import PartialDict, PartialList
-from kube_hostnet.limits import MAX_PATCH_OPERATIONS
+from kube_hostnet.limits import MAX_PATCH_NODES, MAX_PATCH_OPERATIONS
 from kube_hostnet.podspec import HOST_NETWORK, dotted
 from kube_hostnet.resources import SpecPath
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
+from kube_hostnet.walkbudget import Budget, OverBudget
 
 UNTOUCHED = "untouched"
 
@@ -41,12 +42,12 @@ def read_patch(body: Any, path: SpecPath, event_text: Optional[str] = None) -> P
     """event_text: the event's text, from which a JSON Patch body is read again with its repeated keys
     (only for an array body, so other patches cost nothing more); without it, see read_json_patch."""
     if isinstance(body, list):
-        members = None
+        members, unread = None, ""
         # Only an object or array value can hold what json.loads dropped: scalar values need no second read.
         if event_text is not None and not isinstance(body, PartialList) and _has_object_value(body):
-            found, pairs = request_object_pairs(event_text, body)
+            found, pairs, unread = request_object_pairs(event_text, body)
             members = pairs if found else None
-        return read_json_patch(body, path, members)
+        return read_json_patch(body, path, members, unread=unread)
     if isinstance(body, dict):
         return read_merge_patch(body, path)
     return PatchRead(UNKNOWN, f"patch body is a JSON {type(body).__name__}, not an array or object")
@@ -59,32 +60,68 @@ def pointer_tokens(pointer: Any) -> Optional[Tuple[str, ...]]:
     return patchapply.pointer_tokens(pointer)
 
 
-def read_json_patch(operations: List[Any], path: SpecPath, members: Optional[List[Any]] = None) -> PatchRead:
+def read_json_patch(
+    operations: List[Any],
+    path: SpecPath,
+    members: Optional[List[Any]] = None,
+    budget: Optional[Budget] = None,
+    unread: str = "",
+) -> PatchRead:
     """Applies the operations in order to the unknown object they were sent for (kube_hostnet.patchapply)
     and reads hostNetwork as the typed object would hold it.
 
     members: the same operations read with every member of their values kept (godecode.Pairs), which the
     typed decode needs; without them operations' values are read as json.loads left them, which can only
-    prove true (a repeated key or a null that json.loads dropped may have set it).
+    prove true (a repeated key or a null that json.loads dropped may have set it); unread says why they are
+    missing. budget: what the reading may visit (walkbudget), shared by the readings of one event.
     """
     if len(operations) > MAX_PATCH_OPERATIONS:
         bound = f"above the bound of {MAX_PATCH_OPERATIONS}"
         return PatchRead(UNKNOWN, f"JSON Patch of {len(operations)} operations is {bound}")
+    written = operations if members is None else members
+    target = (*path, HOST_NETWORK)
     try:
-        read = _applied(operations if members is None else members, (*path, HOST_NETWORK))
+        read = _applied(written, target, Budget(MAX_PATCH_NODES) if budget is None else budget)
     except RecursionError:
         return PatchRead(UNKNOWN, "JSON Patch value nested too deeply to read")
+    except OverBudget:
+        return _over_budget(written, target)
     if isinstance(operations, PartialList) and read.hostnet != TRUE:
         return PatchRead(UNKNOWN, "JSON Patch cut: later operations may be missing")
     if members is None and read.hostnet == FALSE and _has_object_value(operations):
-        return PatchRead(UNKNOWN, _DUPLICATES_UNREAD)
+        return PatchRead(UNKNOWN, f"{_DUPLICATES_UNREAD}: {unread}" if unread else _DUPLICATES_UNREAD)
     return read
 
 
-def _applied(operations: List[Any], target: SpecPath) -> PatchRead:
-    document = patchapply.Document(target)
+def _over_budget(operations: List[Any], target: SpecPath) -> PatchRead:
+    """A patch whose reading visits more than MAX_PATCH_NODES values: one that writes true on the way to
+    hostNetwork asked for it (true, as a request a webhook undid), whatever its other operations do."""
+    bound = f"reading it visits more values than it may (above the bound of {MAX_PATCH_NODES})"
+    budget = Budget(MAX_PATCH_NODES)
+    try:
+        for operation in operations:
+            written = last_wins(operation) if isinstance(operation, tuple) else operation
+            if isinstance(written, dict) and _writes_true(written, target, budget):
+                return PatchRead(TRUE, "", None, f"an operation writes hostNetwork true; {bound}")
+    except OverBudget:
+        pass
+    return PatchRead(UNKNOWN, f"JSON Patch not read: {bound}")
+
+
+def _writes_true(operation: Dict[str, Any], target: SpecPath, budget: Budget) -> bool:
+    if operation.get("op") not in ("add", "replace") or "value" not in operation:
+        return False
+    path = operation.get("path")
+    tokens = () if path == "" and operation.get("op") == "replace" else pointer_tokens(path)
+    if tokens is None or tokens != target[: len(tokens)]:
+        return False
+    return decode_bool(operation["value"], target[len(tokens) :], budget) == SET_TRUE
+
+
+def _applied(operations: List[Any], target: SpecPath, budget: Budget) -> PatchRead:
+    document = patchapply.Document(target, budget)
     for number, written in enumerate(operations):
-        operation = last_wins(written) if isinstance(written, Pairs) else written
+        operation = last_wins(written) if isinstance(written, tuple) else written
         # Cut inside this operation (rule 5): it is applied as far as it was read, and where that is not
         # enough, what it was went with the rest of the patch.
         cut = isinstance(operation, PartialDict)

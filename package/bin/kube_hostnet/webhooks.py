@@ -12,11 +12,12 @@ import re
 from typing import Any, Dict, List, NamedTuple, Tuple
 
 from kube_hostnet import jsonread
-from kube_hostnet.godecode import Pairs, last_wins, loads_pairs
+from kube_hostnet.godecode import last_wins, loads_pairs
 from kube_hostnet.jsonread import PartialDict
-from kube_hostnet.limits import MAX_WEBHOOK_RECORDS, MAX_WEBHOOK_TEXT_CHARS
+from kube_hostnet.limits import MAX_PATCH_NODES, MAX_WEBHOOK_RECORDS, MAX_WEBHOOK_TEXT_CHARS
 from kube_hostnet.patches import UNTOUCHED, read_json_patch
 from kube_hostnet.resources import SpecPath
+from kube_hostnet.walkbudget import Budget
 
 _PATCH = "patch.webhook.admission.k8s.io/"
 _MUTATION = "mutation.webhook.admission.k8s.io/"
@@ -27,6 +28,9 @@ CUT_ANNOTATIONS = "(cut from the event)"
 _TOO_MANY = (
     f"more webhook records than the bound of {MAX_WEBHOOK_RECORDS} records or "
     f"{MAX_WEBHOOK_TEXT_CHARS // 1024} KiB of text: the rest not read"
+)
+_TOO_MUCH_WORK = (
+    f"webhook records that visit more values than the bound of {MAX_PATCH_NODES}: the rest not read"
 )
 
 
@@ -50,14 +54,17 @@ def read_webhooks(annotations: Any, path: SpecPath) -> WebhookRead:
     if len(in_order) > MAX_WEBHOOK_RECORDS or text_read > MAX_WEBHOOK_TEXT_CHARS:
         # None is read: those not read may have changed anything, as a mutation without a logged patch.
         return read._replace(unlogged=_TOO_MANY)
+    budget = Budget(MAX_PATCH_NODES)  # one for every record: together they are one reading
     for _order, records in in_order:
+        if budget.left < 0:
+            return read._replace(unlogged=_TOO_MUCH_WORK)
         patch_text = records.get(_PATCH)
         if patch_text is not None:
             name, operations, members = _logged_patch(patch_text)
             if operations is None:
                 read = read._replace(unlogged=name)
                 continue
-            patched = read_json_patch(operations, path, members)
+            patched = read_json_patch(operations, path, members, budget)
             if patched.hostnet != UNTOUCHED:
                 read = WebhookRead(patched.hostnet, name, patched.reason)
             continue
@@ -104,5 +111,5 @@ def _logged_patch(text: Any) -> Tuple[str, Any, Any]:
     if not isinstance(operations, list) or record.get("patchType") != _JSON_PATCH:
         return _name(record), None, None
     read, pairs = loads_pairs(text)
-    members = last_wins(pairs).get("patch") if read and isinstance(pairs, Pairs) else None
+    members = last_wins(pairs).get("patch") if read and isinstance(pairs, tuple) else None
     return _name(record), operations, members if isinstance(members, list) else None

@@ -21,7 +21,7 @@ GKE carries no level, stage, user groups or impersonated user; those stay MISSIN
 import re
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
-from kube_hostnet.jsonread import PartialDict
+from kube_hostnet.jsonread import PartialDict, number_value
 from kube_hostnet.readers.describe import code, member, text, texts
 from kube_hostnet.request import MISSING, AuditRequest, Description
 
@@ -189,11 +189,11 @@ def _body(value: Any) -> Any:
 def _response_code(status: Any, response: Any) -> Any:
     is_status = isinstance(response, dict) and STATUS_TYPE in (response.get(AT_TYPE), _type_of(response))
     if is_status:
-        reported = response.get("code")
-        if type(reported) is int:
+        reported = number_value(response.get("code"), 3)
+        if reported is not None:
             return reported  # the API server's own answer
-    grpc = member(status, "code")
-    if type(grpc) is int and grpc in HTTP_OF_GRPC:
+    grpc = number_value(member(status, "code"), 2)
+    if grpc is not None and grpc in HTTP_OF_GRPC:
         return HTTP_OF_GRPC[grpc]
     return MISSING
 

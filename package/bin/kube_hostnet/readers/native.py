@@ -2,7 +2,7 @@
 
 from typing import Any, Dict, Tuple
 
-from kube_hostnet.jsonread import PartialDict
+from kube_hostnet.jsonread import PartialDict, number_value
 from kube_hostnet.readers.describe import code, member, text, texts
 from kube_hostnet.request import MISSING, AuditRequest, Description
 
@@ -30,7 +30,7 @@ def read(
     if object_ref is MISSING:
         object_ref = PartialDict() if event_cut else {}
     status = record.get("responseStatus")
-    response_code = member(status, "code")
+    response_code = number_value(member(status, "code"), 3)
     user = record.get("user")
     impersonated = record.get("impersonatedUser")
     ref = object_ref if isinstance(object_ref, dict) else {}
