@@ -321,3 +321,28 @@ def test_a_status_code_is_read_in_an_event_with_a_number_int_refuses() -> None:
     text = json.dumps(event("pods", "patch", level="Request", request=SPLICE, code=201))
     verdict = judge(text.replace(json.dumps(SPLICE), body))
     assert (verdict.hostnet, verdict.request.response_code) == ("false", "201")
+
+
+def test_keys_named_request_object_before_it_do_not_stop_the_second_reading() -> None:
+    # An impersonator's Impersonate-Extra-requestObject headers: user.extra and impersonatedUser.extra
+    # keys before the real requestObject, each a list of strings.
+    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    extra = {"requestObject": ["[]"], "x": ["y"]}
+    head = {"user": {"username": "u", "extra": extra}, "impersonatedUser": {"username": "i", "extra": extra}}
+    text = patch_event(patch).replace('{"kind": "Event"', json.dumps(head)[:-1] + ', "kind": "Event"', 1)
+    assert text.count('"requestObject":') == 3
+    assert judge(text).hostnet == "true"
+
+
+def test_nested_forged_request_object_keys_are_read_within_the_bound() -> None:
+    # A forged event (no API server writes it): keys named requestObject nested in one another before the
+    # real one, each value holding the next. Reading each would read the rest again; together they stop at
+    # the bound, and the patch is then read as json.loads kept it.
+    levels = limits.MAX_PAIRS_CHARS // 40
+    forged = '{"requestObject":' * levels + "[]" + "}" * levels
+    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    text = patch_event(patch).replace('{"kind": "Event"', '{"f": ' + forged + ', "kind": "Event"', 1)
+    assert text.count('"requestObject":') == levels + 1
+    verdict = judge(text)
+    assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
+    assert "keys named requestObject before it" in verdict.error

@@ -10,6 +10,7 @@ applies: the last occurrence wins (last_wins).
 """
 
 import re
+from json import JSONDecodeError
 from typing import Any, Dict, List, Optional, Tuple
 
 from kube_hostnet.jsonread import decoder
@@ -55,32 +56,32 @@ def request_object_pairs(event_text: str, body: List[Any]) -> Tuple[bool, Any, s
     A candidate counts only where its key is a key: the quote before it is not escaped (a client's string
     can hold `\\"requestObject\\":`, never an unescaped quote), and its operations are the body's, member
     for member and scalar for scalar (same_operations: linear in the operations, not in their values).
-    The API server writes requestObject before anything a client can put a key in, so the candidates are
-    tried in order, at most MAX_CANDIDATES of them, and none with more than MAX_PAIRS_CHARS of text after
-    its key: what comes before the request (a client's user agent) does not count against the bound."""
-    tried = 0
+    The API server writes requestObject before anything a client can put a key in but user.extra (an
+    impersonator's Impersonate-Extra-requestObject: a list of strings), so candidates are tried in order.
+    None is read with more than MAX_PAIRS_CHARS of text after its key (what comes before the request, a
+    client's user agent, does not count), and the candidates that were not it may together read at most
+    as much: nested ones in a forged event would otherwise read the same text again and again."""
+    bound = f"above the bound of {MAX_PAIRS_CHARS}"
+    read = 0
     for match in _REQUEST_OBJECT.finditer(event_text):
         if _escaped(event_text, match.start()):
             continue
-        after = len(event_text) - match.end()
+        start = match.end()
+        after = len(event_text) - start
         if after > MAX_PAIRS_CHARS:
-            bound = f"above the bound of {MAX_PAIRS_CHARS}"
             return False, None, f"the {after} chars from requestObject on are {bound}"
+        if read > MAX_PAIRS_CHARS:
+            return False, None, f"the keys named requestObject before it hold {read} chars, {bound}"
         try:
-            value, _end = _PAIRS_DECODER.raw_decode(event_text, match.end())
+            value, end = _PAIRS_DECODER.raw_decode(event_text, start)
+        except JSONDecodeError as failure:
+            value, end = None, failure.pos
         except (ValueError, RecursionError):
-            value = None
+            value, end = None, len(event_text)
         if same_operations(value, body):
             return True, value, ""
-        tried += 1
-        if tried == MAX_CANDIDATES:
-            break
+        read += end - start
     return False, None, "the event's requestObject could not be found in its text"
-
-
-# A key the authenticator copies from a client (user.extra: Impersonate-Extra-requestObject) comes before the
-# real requestObject; it holds a list of strings, never operations.
-MAX_CANDIDATES = 2
 
 
 def _escaped(text: str, quote: int) -> bool:
