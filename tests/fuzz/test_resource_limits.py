@@ -189,9 +189,9 @@ def test_strings_copied_into_output_fields_are_bounded() -> None:
     assert all(0 < len(image) <= MAX_OUTPUT_CHARS for image in verdict.images)
 
 
-def _json_patch_event(operations: str, after_key_chars: int = 0) -> str:
-    """A pod JSON Patch at Request level whose text from the `requestObject` key on is after_key_chars
-    long (a label value pads the last operation), or as short as it is when 0."""
+def _json_patch_event(operations: str, body_chars: int = 0) -> str:
+    """A pod JSON Patch at Request level whose requestObject (the patch) is body_chars long (a label value
+    pads its last operation), or as short as it is when 0."""
     head = json.dumps(
         {
             "kind": "Event",
@@ -202,13 +202,11 @@ def _json_patch_event(operations: str, after_key_chars: int = 0) -> str:
             "responseStatus": {"code": 200},
         }
     )[:-1]
-    key = ',"requestObject":'
     pad = ',{"op":"add","path":"/metadata/annotations/pad","value":"'
-    tail = '"}]}'
-    fill = after_key_chars - len(key) - len("[" + operations) - len(pad) - len(tail) if after_key_chars else 0
-    text = head + key + "[" + operations + pad + "p" * fill + tail
-    assert not after_key_chars or len(text) - len(head) - len(key) == after_key_chars - len(key)
-    return text
+    body = "[" + operations + pad + '"}]'
+    body = body[:-3] + "p" * (body_chars - len(body) if body_chars else 0) + '"}]'
+    assert not body_chars or len(body) == body_chars
+    return head + ',"requestObject":' + body + ',"stageTimestamp":"' + "t" * MAX_PAIRS_CHARS + '"}'
 
 
 # Go keeps true (null leaves it); json.loads' reading, which drops the first occurrence, cannot tell.
@@ -216,12 +214,13 @@ _NULL_LEAVES_TRUE = '{"op":"add","path":"/spec","value":{"hostNetwork":true,"hos
 
 
 def test_a_json_patch_within_the_second_reading_bound_is_read_with_its_repeated_keys() -> None:
-    verdict = _assess(_json_patch_event(_NULL_LEAVES_TRUE, MAX_PAIRS_CHARS + len(',"requestObject":')))
+    # What follows the body (here a long timestamp) does not count against the bound.
+    verdict = _assess(_json_patch_event(_NULL_LEAVES_TRUE, MAX_PAIRS_CHARS))
     assert (verdict.hostnet, verdict.evidence) == ("true", "patch")
 
 
 def test_a_json_patch_above_the_second_reading_bound_is_not_read_again_and_says_why() -> None:
-    verdict = _assess(_json_patch_event(_NULL_LEAVES_TRUE, MAX_PAIRS_CHARS + len(',"requestObject":') + 1))
+    verdict = _assess(_json_patch_event(_NULL_LEAVES_TRUE, MAX_PAIRS_CHARS + 1))
     assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
     assert f"above the bound of {MAX_PAIRS_CHARS}" in verdict.error
 
@@ -236,13 +235,18 @@ def _test_of(members: int) -> str:
     )
 
 
+# Navigating a path of n tokens costs n * (n + 1) / 2: _test_of's three operations have two tokens each,
+# the padding operation three.
+_NAVIGATION = 3 * (1 + 2) + (1 + 2 + 3)
+
+
 def test_a_json_patch_within_the_work_budget_is_read_in_full() -> None:
-    verdict = _assess(_json_patch_event(_test_of(MAX_PATCH_NODES)))
+    verdict = _assess(_json_patch_event(_test_of(MAX_PATCH_NODES - _NAVIGATION)))
     assert (verdict.hostnet, verdict.error) == ("true", "")
 
 
 def test_a_json_patch_above_the_work_budget_is_true_only_as_an_attempt_and_says_why() -> None:
-    verdict = _assess(_json_patch_event(_test_of(MAX_PATCH_NODES + 1)))
+    verdict = _assess(_json_patch_event(_test_of(MAX_PATCH_NODES - _NAVIGATION + 1)))
     assert verdict.hostnet == "true"
     assert "an operation writes hostNetwork true" in verdict.error
     assert f"(above the bound of {MAX_PATCH_NODES})" in verdict.error

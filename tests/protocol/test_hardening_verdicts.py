@@ -41,6 +41,14 @@ _REMOVE = json.dumps(
     }
 )
 
+def _patch_text(body: str, code: int = 200, user_agent: int = 1024 + len("...TRUNCATED")) -> str:
+    """A pod patch at Request level whose requestObject is body as written (repeated keys kept)."""
+    event = _event("patch", level="Request", responseStatus={"code": code}, requestObject="__BODY__")
+    if user_agent:
+        event = {"userAgent": "u" * user_agent, **event}
+    return json.dumps(event).replace('"__BODY__"', body)
+
+
 # (name, event, hostnet, hostnet_gap, hostnet_req_shape): 1.0.0 answered otherwise on each.
 CASES: List[Tuple[str, Any, str, str, str]] = [
     ("transformed response", _event(requestObject=_POD, responseObject=_PARTIAL), "true", "", "k8s_audit"),
@@ -130,6 +138,37 @@ CASES: List[Tuple[str, Any, str, str, str]] = [
                 },
             }
         ),
+        "true",
+        "",
+        "k8s_audit",
+    ),
+    (
+        # Repeated keys survive only in the text, read again where the body is: the longest user agent an
+        # audit event holds does not get in the way (1.0.0: false, the last key wins).
+        "JSON Patch repeated keys behind the longest user agent",
+        _patch_text('[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'),
+        "true",
+        "",
+        "k8s_audit",
+    ),
+    (
+        # A number int() refuses made every number a float, the status code too (5717762: unknown).
+        "server-side apply holding a number of 5,000 digits",
+        _patch_text('{"metadata":{"labels":{"a":"b"}},"x":' + "9" * 5000 + "}", code=201, user_agent=0),
+        "false",
+        "",
+        "k8s_audit",
+    ),
+    (
+        # A test of a value of 30,000 members is more work than one patch may cost: it asked for hostNetwork.
+        "JSON Patch past the work budget that writes true",
+        _patch_text(
+            "["
+            + '{"op":"add","path":"/spec/hostNetwork","value":true},'
+            + '{"op":"add","path":"/metadata/labels","value":__BIG__},'
+            + '{"op":"test","path":"/metadata/labels","value":__BIG__}]',
+            user_agent=0,
+        ).replace("__BIG__", json.dumps({f"k{i}": "v" for i in range(30_000)})),
         "true",
         "",
         "k8s_audit",

@@ -252,9 +252,18 @@ def test_a_patch_above_the_second_reading_bound_can_prove_true_not_false(patch: 
     if expected == "unknown":
         assert verdict.gap == "oversized"
         assert f"above the bound of {limits.MAX_PAIRS_CHARS}" in verdict.error
-    # within the bound, and with any user agent before the request: read again, as Go reads it
+    # within the bound, after the longest user agent an audit event holds (the API server keeps 1,024
+    # characters of it): read again, as Go reads it
     assert judge(patch_event(padded(patch, 10))).hostnet == "true"
-    assert judge(with_user_agent(patch_event(patch), 4 * limits.MAX_PAIRS_CHARS)).hostnet == "true"
+    assert judge(with_user_agent(patch_event(patch), 1024)).hostnet == "true"
+
+
+def test_a_patch_after_more_text_than_the_bound_is_not_read_again_and_says_why() -> None:
+    # Only an impersonator's user.extra (or a forged event) puts this much before the request body.
+    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    verdict = judge(with_user_agent(patch_event(patch), limits.MAX_PAIRS_CHARS))
+    assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
+    assert f"not found in the event's first {limits.MAX_PAIRS_CHARS} chars" in verdict.error
 
 
 def test_a_forged_request_object_key_inside_a_string_is_not_read_again() -> None:
@@ -334,15 +343,20 @@ def test_keys_named_request_object_before_it_do_not_stop_the_second_reading() ->
     assert judge(text).hostnet == "true"
 
 
-def test_nested_forged_request_object_keys_are_read_within_the_bound() -> None:
-    # A forged event (no API server writes it): keys named requestObject nested in one another before the
-    # real one, each value holding the next. Reading each would read the rest again; together they stop at
-    # the bound, and the patch is then read as json.loads kept it.
-    levels = limits.MAX_PAIRS_CHARS // 40
-    forged = '{"requestObject":' * levels + "[]" + "}" * levels
-    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+def test_keys_named_request_object_inside_other_members_are_skipped_whole() -> None:
+    # A forged event (no API server writes it): keys named requestObject nested in another member before
+    # the real one, and inside the patch's own value. The body is found by walking the top-level members,
+    # each other one skipped whole by json's scanner, never by searching for its key.
+    fake = '[{"op":"add","path":"/spec","value":{"hostNetwork":false}}]'
+    forged = '{"requestObject":' * 200 + fake + "}" * 200
+    patch = (
+        '[{"op":"add","path":"/metadata/labels","value":{"requestObject":"x"}},'
+        '{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    )
     text = patch_event(patch).replace('{"kind": "Event"', '{"f": ' + forged + ', "kind": "Event"', 1)
-    assert text.count('"requestObject":') == levels + 1
-    verdict = judge(text)
+    assert text.count('"requestObject":') == 202
+    assert judge(text).hostnet == "true"
+    # a member too deep for json's scanner to skip: the body is not found, and nothing is read again
+    deep = '{"f": ' + "[" * 100_000 + "]" * 100_000 + ', "kind": "Event"'
+    verdict = judge(patch_event(patch).replace('{"kind": "Event"', deep, 1))
     assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
-    assert "keys named requestObject before it" in verdict.error

@@ -159,13 +159,32 @@ def _json_patch_copies(n: int) -> str:  # an object of n members, navigated, the
     return _text(_workload_patch(operations))
 
 
+_SPEC = "/spec/template/spec"
+
+
+def _json_patch_budget_then_padded(n: int) -> str:
+    """Fifteen doubling copies spend the work budget, then a true and a value of n empty objects."""
+    operations: List[Dict[str, Any]] = [
+        {"op": "add", "path": _SPEC + "/zz", "value": {}},
+        {"op": "add", "path": _SPEC + "/zz/a", "value": ""},
+    ]
+    operations += [{"op": "copy", "from": _SPEC + "/zz", "path": _SPEC + f"/zz/b{i}"} for i in range(15)]
+    operations += [_WRITES_TRUE, {"op": "add", "path": "/metadata/pad", "value": [{}] * n}]
+    return _text(_workload_patch(operations))
+
+
+def _json_patch_deep_path(n: int) -> str:  # a path of n tokens: each step names the path so far
+    return _text(_workload_patch([{"op": "add", "path": "/a" * n, "value": 1}]))
+
+
 def _merge_patch_numbers(n: int) -> str:
     return _text(_workload_patch({"spec": {"template": {"spec": {"hostNetwork": True, "x": [1] * n}}}}))
 
 
-def _user_agent_before_patch(n: int) -> str:  # what precedes requestObject is not read again
+def _extra_before_patch(n: int) -> str:  # an impersonator's Impersonate-Extra-* headers, before the body
     event = _workload_patch([{"op": "add", "path": "/spec/template/spec", "value": {"hostNetwork": True}}])
-    return _text({"userAgent": "u" * n, **event})
+    event["user"] = {"username": "attacker", "extra": {"requestObject": ["u" * n]}}
+    return _text(event)
 
 
 def _escapes(n: int) -> str:  # \u escapes: the mention test and json.loads both read every one
@@ -200,8 +219,10 @@ CLASSES: Dict[str, Tuple[Callable[[int], str], Sequence[int]]] = {
     "JSON Patch value of empty objects, at its bound": (_json_patch_value({}), (PAIRS_SIZE,)),
     "JSON Patch test of a large value": (_json_patch_test, SIZES),
     "JSON Patch copies of an object": (_json_patch_copies, (PAIRS_SIZE, *SIZES)),
+    "JSON Patch past its work budget, then padded": (_json_patch_budget_then_padded, SIZES),
+    "JSON Patch deep path": (_json_patch_deep_path, SIZES),
     "merge patch of small numbers": (_merge_patch_numbers, SIZES),
-    "user agent before a JSON Patch": (_user_agent_before_patch, SIZES),
+    "user.extra before a JSON Patch": (_extra_before_patch, SIZES),
     "event escapes": (_escapes, SIZES),
     "cut: small numbers": (_cut(lambda n: "[" + "1," * n), (TOLERANT_SIZE,)),
     "cut: empty arrays": (_cut(lambda n: "[" + "[]," * n), (TOLERANT_SIZE,)),

@@ -39,7 +39,7 @@ def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit:
         oversized = len(raw) > MAX_TOLERANT_CHARS and raw.lstrip().startswith("{")
         return unknown(clean(f"event {parsed.error}"), OVERSIZED if oversized else NOT_JSON)
     if not isinstance(parsed.value, dict):
-        return unknown(f"event is a JSON {type(parsed.value).__name__}, not an object", NOT_AUDIT)
+        return unknown(f"event is a JSON {jsonread.kind_of(parsed.value)}, not an object", NOT_AUDIT)
     notes = []
     if parsed.cut:
         notes.append(f"event cut after {parsed.cut_at} chars")

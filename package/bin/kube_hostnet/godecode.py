@@ -10,10 +10,10 @@ applies: the last occurrence wins (last_wins).
 """
 
 import re
-from json import JSONDecodeError
+from json.scanner import make_scanner
 from typing import Any, Dict, List, Optional, Tuple
 
-from kube_hostnet.jsonread import decoder
+from kube_hostnet.jsonread import DECODER, decoder
 from kube_hostnet.limits import MAX_PAIRS_CHARS
 from kube_hostnet.walkbudget import Budget
 
@@ -33,7 +33,6 @@ Pairs = Tuple[Tuple[str, Any], ...]
 
 
 _PAIRS_DECODER = decoder(object_pairs_hook=tuple)
-_REQUEST_OBJECT = re.compile(r'"requestObject"[ \t\n\r]*:[ \t\n\r]*')
 
 
 def loads_pairs(text: str) -> Tuple[bool, Any]:
@@ -48,48 +47,76 @@ def last_wins(pairs: Pairs) -> Dict[str, Any]:
     return dict(pairs)
 
 
-def request_object_pairs(event_text: str, body: List[Any]) -> Tuple[bool, Any, str]:
-    """The event's requestObject, a JSON Patch, read again from its text with every member kept: (True,
-    value, ""), or (False, None, why not). Only the value is decoded (raw_decode stops at its end), so an
-    event cut after its requestObject still yields it.
+def request_object_pairs(event_text: str, keys: Tuple[str, ...], body: List[Any]) -> Tuple[bool, Any, str]:
+    """The event's request body, a JSON Patch at keys in event_text (("requestObject",) for a native
+    event), read again from its text with every member kept: (True, value, ""), or (False, None, why not).
 
-    A candidate counts only where its key is a key: the quote before it is not escaped (a client's string
-    can hold `\\"requestObject\\":`, never an unescaped quote), and its operations are the body's, member
-    for member and scalar for scalar (same_operations: linear in the operations, not in their values).
-    The API server writes requestObject before anything a client can put a key in but user.extra (an
-    impersonator's Impersonate-Extra-requestObject: a list of strings), so candidates are tried in order.
-    None is read with more than MAX_PAIRS_CHARS of text after its key (what comes before the request, a
-    client's user agent, does not count), and the candidates that were not it may together read at most
-    as much: nested ones in a forged event would otherwise read the same text again and again."""
+    The body is found by walking the text's objects key by key, each other member skipped by the C
+    scanner, never by searching for its key: a client can write a key named requestObject inside its own
+    patch, and an impersonator one in user.extra, before the real one. What precedes the body is walked
+    within MAX_PAIRS_CHARS, and the body is read only if it ends within MAX_PAIRS_CHARS of where it
+    starts (what follows it, a response or annotations, does not count). A cut event whose body is whole
+    still yields it. same_operations checks that what was read is the body json.loads read."""
     bound = f"above the bound of {MAX_PAIRS_CHARS}"
-    read = 0
-    for match in _REQUEST_OBJECT.finditer(event_text):
-        if _escaped(event_text, match.start()):
-            continue
-        start = match.end()
-        after = len(event_text) - start
-        if after > MAX_PAIRS_CHARS:
-            return False, None, f"the {after} chars from requestObject on are {bound}"
-        if read > MAX_PAIRS_CHARS:
-            return False, None, f"the keys named requestObject before it hold {read} chars, {bound}"
-        try:
-            value, end = _PAIRS_DECODER.raw_decode(event_text, start)
-        except JSONDecodeError as failure:
-            value, end = None, failure.pos
-        except (ValueError, RecursionError):
-            value, end = None, len(event_text)
-        if same_operations(value, body):
-            return True, value, ""
-        read += end - start
-    return False, None, "the event's requestObject could not be found in its text"
+    start = _value_at(event_text[: MAX_PAIRS_CHARS + 1], keys) if keys else None
+    if start is None:
+        why = f"the request body was not found in the event's first {MAX_PAIRS_CHARS} chars"
+        return False, None, f"{why} ({bound})" if len(event_text) > MAX_PAIRS_CHARS else why
+    try:
+        value, _end = _PAIRS_DECODER.raw_decode(event_text[start : start + MAX_PAIRS_CHARS])
+    except RecursionError:
+        return False, None, "the request body is nested too deeply to read again"
+    except ValueError:
+        if len(event_text) - start > MAX_PAIRS_CHARS:
+            return False, None, f"the request body does not end within {MAX_PAIRS_CHARS} chars ({bound})"
+        return False, None, "the request body could not be read again"
+    if not same_operations(value, body):
+        return False, None, "the text at the request body's place is not the body read"
+    return True, value, ""
 
 
-def _escaped(text: str, quote: int) -> bool:
-    """The character at quote follows an odd run of backslashes: it is inside a string."""
-    start = quote
-    while start > 0 and text[start - 1] == "\\":
-        start -= 1
-    return (quote - start) % 2 == 1
+def _value_at(text: str, keys: Tuple[str, ...]) -> Optional[int]:
+    """Where the value at keys (object members, from the top) starts in text; None when text does not
+    show it there, whole, before text ends."""
+    position = 0
+    for key in keys:
+        position = _skip_whitespace(text, position)
+        if not text.startswith("{", position):
+            return None
+        position += 1
+        while True:
+            position = _skip_whitespace(text, position)
+            if not text.startswith('"', position):
+                return None  # `}`: the object has no such key, or the text is not JSON here
+            try:
+                name, position = _SCAN(text, position)
+            except (StopIteration, ValueError):
+                return None
+            position = _skip_whitespace(text, position)
+            if not text.startswith(":", position):
+                return None
+            position = _skip_whitespace(text, position + 1)
+            if name == key:
+                break
+            try:
+                _skipped, position = _SCAN(text, position)
+            except (StopIteration, ValueError, RecursionError):
+                return None
+            position = _skip_whitespace(text, position)
+            if not text.startswith(",", position):
+                return None
+            position += 1
+    return position
+
+
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# json's C scanner over DECODER's settings: one value from a position, (value, end). typeshed types its
+# argument as the scanner itself; any decoder is what it reads its settings from.
+_SCAN = make_scanner(DECODER)  # type: ignore[arg-type]
+
+
+def _skip_whitespace(text: str, position: int) -> int:
+    return _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
 
 
 def same_operations(pairs_value: Any, plain: List[Any]) -> bool:

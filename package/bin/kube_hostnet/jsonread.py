@@ -80,6 +80,25 @@ def decoder(**hooks: Any) -> json.JSONDecoder:
 DECODER = decoder()
 
 
+def kind_of(value: Any) -> str:
+    """The JSON type of a parsed value, for messages."""
+    if value is None:
+        return "null"
+    for kind, name in _KINDS:
+        if isinstance(value, kind):
+            return name
+    return type(value).__name__
+
+
+_KINDS: Tuple[Tuple[type, str], ...] = (
+    (bool, "boolean"),
+    (Number, "number"),
+    (str, "string"),
+    (dict, "object"),
+    (list, "array"),
+)
+
+
 def number_value(value: Any, max_digits: int) -> Optional[int]:
     """The value of a JSON integer of at most max_digits digits (no sign, fraction or exponent); None for
     anything else, a bool or a string of digits included."""

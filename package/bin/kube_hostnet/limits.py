@@ -69,15 +69,18 @@ MAX_PATCH_OPERATIONS = 1000
 
 # A JSON Patch's work is not its length: `copy` duplicates what it navigated and `test` compares whole
 # values (walkbudget). One reading (the request's patch, or all of an event's webhook records together)
-# visits at most this many values, about 1 us each at worst: 20 ms. Real patches visit a few hundred. Past
+# visits at most this many values, about 1 us each at worst: 10 ms. Real patches visit a few hundred. Past
 # it, a patch that writes true on the way to hostNetwork is still an attempt (true); any other is unknown.
-MAX_PATCH_NODES = 20_000
+MAX_PATCH_NODES = 10_000
+# Navigating a path of n tokens costs n * (n + 1) / 2 of that budget (each step names the path so far), so
+# a longer path than this is past the budget before it is split (the deepest place read is 8 tokens).
+MAX_POINTER_TOKENS = 140
 
 # A JSON Patch body is read a second time with every repeated key kept (godecode.Pairs), at up to 60 ns a
-# character (a body of small objects): only with at most this much event text from its requestObject key on
-# (what comes before, such as a client's user agent, is not read again), about 8 ms. Real JSON Patch events
-# at Request level are a few KiB. Above it, the values json.loads kept can prove true, never false: such a
-# patch is true or unknown (oversized).
+# character (a body of small objects), after walking to it past the members before it: only when it starts
+# within this many characters of the event (the API server writes a few KiB before it: the user agent is cut
+# at 1 KiB) and ends within as many of its start, about 8 ms. Real JSON Patch bodies are a few KiB. Beyond
+# it, the values json.loads kept can prove true, never false: such a patch is true or unknown (oversized).
 MAX_PAIRS_CHARS = 128 * KIB
 
 # An event logs one record pair per mutating webhook that ran (a cluster has a few); a request cannot add

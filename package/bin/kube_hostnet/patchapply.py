@@ -30,6 +30,7 @@ from kube_hostnet.godecode import (
     plain_spec,
     same_json,
 )
+from kube_hostnet.limits import MAX_POINTER_TOKENS
 from kube_hostnet.walkbudget import Budget, OverBudget
 
 Path = Tuple[str, ...]
@@ -98,6 +99,8 @@ OPERATIONS = ("add", "remove", "replace", "move", "copy", "test")
 def pointer_tokens(pointer: Any) -> Optional[Tuple[str, ...]]:
     if not isinstance(pointer, str) or "/" not in pointer:
         return None
+    if pointer.count("/") > MAX_POINTER_TOKENS:  # navigating it would cost more than the whole budget
+        raise OverBudget
     return tuple(token.replace("~1", "/").replace("~0", "~") for token in pointer.split("/")[1:])
 
 
@@ -154,7 +157,9 @@ class Document:
         raise Failed("the path goes through a value that is not an object or array")
 
     def _find(self, tokens: Tuple[str, ...]) -> Tuple[Container, str]:
-        """findObject: the container of the last token, every container on the way read into one."""
+        """findObject: the container of the last token, every container on the way read into one. Each
+        step into a base container names its path (BaseRef), so a path of n tokens costs n * (n + 1) / 2."""
+        self.budget.spend(len(tokens) * (len(tokens) + 1) // 2)
         container = self.root
         for token in tokens[:-1]:
             child = self.member(container, token)
@@ -351,7 +356,7 @@ def host_network(document: Document, keys: Path) -> Outcome:
         return outcome
     try:
         return outcome._replace(spec=describe())
-    except OverBudget:
+    except (OverBudget, RecursionError):  # a spec too large or too deep to describe is not described
         return outcome
 
 

@@ -9,8 +9,8 @@ from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
 from kube_hostnet import patchapply
 from kube_hostnet.godecode import SET_TRUE, decode_bool, last_wins, request_object_pairs
-from kube_hostnet.jsonread import PartialDict, PartialList
-from kube_hostnet.limits import MAX_PATCH_NODES, MAX_PATCH_OPERATIONS
+from kube_hostnet.jsonread import PartialDict, PartialList, kind_of
+from kube_hostnet.limits import MAX_EVENT_CHARS, MAX_PATCH_NODES, MAX_PATCH_OPERATIONS
 from kube_hostnet.podspec import HOST_NETWORK, dotted
 from kube_hostnet.resources import SpecPath
 from kube_hostnet.verdict import FALSE, TRUE, UNKNOWN
@@ -38,19 +38,22 @@ class PatchRead(NamedTuple):
     note: str = ""
 
 
-def read_patch(body: Any, path: SpecPath, event_text: Optional[str] = None) -> PatchRead:
-    """event_text: the event's text, from which a JSON Patch body is read again with its repeated keys
-    (only for an array body, so other patches cost nothing more); without it, see read_json_patch."""
+def read_patch(
+    body: Any, path: SpecPath, event_text: Optional[str] = None, body_keys: Tuple[str, ...] = ()
+) -> PatchRead:
+    """event_text: the event's text, from which a JSON Patch body (at body_keys in it) is read again with
+    its repeated keys (only for an array body, so other patches cost nothing more); without it, see
+    read_json_patch."""
     if isinstance(body, list):
         members, unread = None, ""
         # Only an object or array value can hold what json.loads dropped: scalar values need no second read.
         if event_text is not None and not isinstance(body, PartialList) and _has_object_value(body):
-            found, pairs, unread = request_object_pairs(event_text, body)
+            found, pairs, unread = request_object_pairs(event_text, body_keys, body)
             members = pairs if found else None
         return read_json_patch(body, path, members, unread=unread)
     if isinstance(body, dict):
         return read_merge_patch(body, path)
-    return PatchRead(UNKNOWN, f"patch body is a JSON {type(body).__name__}, not an array or object")
+    return PatchRead(UNKNOWN, f"patch body is a JSON {kind_of(body)}, not an array or object")
 
 
 def pointer_tokens(pointer: Any) -> Optional[Tuple[str, ...]]:
@@ -97,7 +100,8 @@ def _over_budget(operations: List[Any], target: SpecPath) -> PatchRead:
     """A patch whose reading visits more than MAX_PATCH_NODES values: one that writes true on the way to
     hostNetwork asked for it (true, as a request a webhook undid), whatever its other operations do."""
     bound = f"reading it visits more values than it may (above the bound of {MAX_PATCH_NODES})"
-    budget = Budget(MAX_PATCH_NODES)
+    # Only the way to hostNetwork in each value is read: linear in the patch, whatever it repeats.
+    budget = Budget(MAX_EVENT_CHARS)
     try:
         for operation in operations:
             written = last_wins(operation) if isinstance(operation, tuple) else operation
@@ -112,6 +116,8 @@ def _writes_true(operation: Dict[str, Any], target: SpecPath, budget: Budget) ->
     if operation.get("op") not in ("add", "replace") or "value" not in operation:
         return False
     path = operation.get("path")
+    if isinstance(path, str) and path.count("/") > len(target):
+        return False  # deeper than hostNetwork: not on the way to it
     tokens = () if path == "" and operation.get("op") == "replace" else pointer_tokens(path)
     if tokens is None or tokens != target[: len(tokens)]:
         return False

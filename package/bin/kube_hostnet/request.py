@@ -58,8 +58,10 @@ class AuditRequest(NamedTuple):
     # of them says how bodies are to be read (kube_hostnet.readers.fields).
     from_extracted_fields: bool = False
     # The JSON text the record was parsed from, for what json.loads drops: the repeated keys of a JSON
-    # Patch value, which the API server's typed decoding keeps (kube_hostnet.patches).
+    # Patch value, which the API server's typed decoding keeps (kube_hostnet.patches); and the keys from
+    # the top of that text to request_body (() when the reader cannot say).
     text: Optional[str] = None
+    body_keys: Tuple[str, ...] = ()
 
 
 class ExtractedDict(PartialDict):

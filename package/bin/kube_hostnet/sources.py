@@ -149,7 +149,7 @@ def request_body(evidence: Evidence) -> Optional[Reading]:
         return Reading(UNKNOWN, EVIDENCE_REQUEST_OBJECT, reason="requestObject is null", gap=NO_BODY)
     spec_path = f"{EVIDENCE_REQUEST_OBJECT}.{dotted(evidence.path)}"
     if _is_patch(evidence):
-        read = read_patch(body, evidence.path, request.text)
+        read = read_patch(body, evidence.path, request.text, request.body_keys)
         hostnet, reason, gap = read.hostnet, read.reason, CUT if is_partial(body) else _gap_of(read.reason)
         if hostnet == UNTOUCHED:
             hostnet, reason, gap = _untouched(request, reason)

@@ -38,6 +38,7 @@ class _Outer(NamedTuple):
     cluster: str
     notes: Tuple[str, ...]
     text: Optional[str]
+    text_keys: Tuple[str, ...]  # the keys from the top of text to this record
 
 
 def read_record(
@@ -46,7 +47,7 @@ def read_record(
     """The record's AuditRequest and whether a shape recognized it; an unrecognized record is read as a
     native Event (which then says what it lacks), with no shape in its description. text: the JSON text
     the record was parsed from."""
-    found = _recognized(record, _Outer("", "", notes, text), depth=0)
+    found = _recognized(record, _Outer("", "", notes, text, ()), depth=0)
     if found is not None:
         return found, True
     return native.read(record, "", envelope.cluster_of(record), notes)._replace(text=text), False
@@ -57,7 +58,8 @@ def _recognized(record: Dict[str, Any], outer: _Outer, depth: int) -> Optional[A
         if reader.recognizes(record):
             shape = f"{reader.shape}:{outer.path}" if outer.path else reader.shape
             request = reader.read(record, shape, outer.cluster or envelope.cluster_of(record), outer.notes)
-            return request._replace(text=outer.text)
+            body_keys = (*outer.text_keys, *request.body_keys) if request.body_keys else ()
+            return request._replace(text=outer.text, body_keys=body_keys)
     if depth >= envelope.MAX_ENVELOPE_DEPTH:
         return None
     for wrapped in envelope.unwrap(record):
@@ -67,6 +69,7 @@ def _recognized(record: Dict[str, Any], outer: _Outer, depth: int) -> Optional[A
             outer.notes,
             # A record inside a JSON string has that string as its text; one inside an object, the outer's.
             wrapped.text if wrapped.text is not None else outer.text,
+            () if wrapped.text is not None else (*outer.text_keys, *wrapped.keys),
         )
         found = _recognized(wrapped.record, inner, depth + 1)
         if found is not None:

@@ -31,6 +31,7 @@ MAX_ENVELOPE_DEPTH = 3
 class Wrapped(NamedTuple):
     record: Dict[str, Any]
     path: str  # the dotted keys from the outer record to this one, e.g. "properties.log"
+    keys: Tuple[str, ...]  # the same keys
     cluster: str  # the cluster the outer record names (AKS's resourceId, OpenShift's cluster_id)
     text: Optional[str]  # the JSON string the record was parsed from; None when it was an object
 
@@ -46,7 +47,7 @@ def unwrap(record: Dict[str, Any]) -> Iterator[Wrapped]:
             text = value
             value = _parsed(value)
         if isinstance(value, dict):
-            yield Wrapped(value, ".".join(envelope.keys), cluster_of(record), text)
+            yield Wrapped(value, ".".join(envelope.keys), tuple(envelope.keys), cluster_of(record), text)
 
 
 def _parsed(value: str) -> Any:

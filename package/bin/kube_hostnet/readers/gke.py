@@ -94,6 +94,7 @@ def read(
         verb=method.verb if method else MISSING,
         object_ref=object_ref,
         request_body=_body(payload.get("request", MISSING)),
+        body_keys=("protoPayload", "request"),
         response_body=_body(response),
         audit_annotations=record.get("labels", MISSING),
         response_code=response_code,

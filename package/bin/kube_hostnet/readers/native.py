@@ -55,6 +55,7 @@ def read(
         verb=record.get("verb", MISSING),
         object_ref=object_ref,
         request_body=record.get("requestObject", MISSING),
+        body_keys=("requestObject",),
         response_body=record.get("responseObject", MISSING),
         audit_annotations=record.get("annotations", MISSING),
         response_code=response_code,
