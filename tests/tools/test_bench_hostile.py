@@ -8,13 +8,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from hostnet_tools import bench_hostile
+from hostnet_tools import bench_hostile, bench_hostile_events
 from kube_hostnet import limits
 
 
 @pytest.fixture(scope="module")
 def events() -> Dict[str, str]:
-    return dict(bench_hostile.hostile_events())
+    return dict(bench_hostile_events.hostile_events())
 
 
 @given(rate=st.integers(1, 50), fixed=st.integers(0, 5000), size=st.integers(6000, 300_000))
@@ -22,19 +22,19 @@ def test_grown_text_is_as_large_as_the_size_allows(rate: int, fixed: int, size: 
     def make(n: int) -> str:
         return "h" * fixed + "x" * (rate * n)
 
-    text = bench_hostile.grown(make, size)
+    text = bench_hostile_events.grown(make, size)
     assert size - rate < len(text) <= size
 
 
 def test_every_class_is_built_at_each_of_its_sizes(events: Dict[str, str]) -> None:
-    assert len(events) == sum(len(sizes) for _, sizes in bench_hostile.CLASSES.values())
+    assert len(events) == sum(len(sizes) for _, sizes in bench_hostile_events.CLASSES.values())
     for name, text in events.items():
-        size = int(name.rsplit("(", 1)[1].split(" ")[0].replace(",", "")) * bench_hostile.KIB
+        size = int(name.rsplit("(", 1)[1].split(" ")[0].replace(",", "")) * bench_hostile_events.KIB
         assert 0.9 * size < len(text) <= size, name
 
 
 def test_the_tolerant_classes_are_within_its_size_bound(events: Dict[str, str]) -> None:
-    assert bench_hostile.TOLERANT_SIZE == limits.MAX_TOLERANT_CHARS
+    assert bench_hostile_events.TOLERANT_SIZE == limits.MAX_TOLERANT_CHARS
     tolerant = {name: text for name, text in events.items() if name.startswith(("cut:", "deep,"))}
     assert len(tolerant) == 6
     for name, text in tolerant.items():
@@ -43,8 +43,15 @@ def test_the_tolerant_classes_are_within_its_size_bound(events: Dict[str, str]) 
             json.loads(text)
 
 
+def test_the_second_reading_class_is_built_at_its_bound(events: Dict[str, str]) -> None:
+    assert bench_hostile_events.PAIRS_SIZE == limits.MAX_PAIRS_CHARS
+    body = json.loads(events["JSON Patch value of empty objects, at its bound (128 KiB)"])["requestObject"]
+    assert len(json.dumps(body, separators=(",", ":"))) <= limits.MAX_PAIRS_CHARS
+
+
 def _annotation(text: str) -> str:
-    value: str = json.loads(text)["requestObject"]["metadata"]["annotations"][bench_hostile.LAST_APPLIED]
+    annotations = json.loads(text)["requestObject"]["metadata"]["annotations"]
+    value: str = annotations[bench_hostile_events.LAST_APPLIED]
     return value
 
 

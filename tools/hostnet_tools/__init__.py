@@ -7,7 +7,8 @@ Nothing here ships in the add-on. Modules:
 - `hostnet_tools.bench`: `make bench`, hostnetcheck against the SDK floor and the parse floor.
 - `hostnet_tools.bench_event`: one audit event of `make bench`, sized to its target.
 - `hostnet_tools.bench_floors`: the two floors `make bench` compares hostnetcheck with.
-- `hostnet_tools.bench_hostile`: `make bench`, the costliest single events known and what each costs.
+- `hostnet_tools.bench_hostile`: `make bench`, the costliest single events known (built by
+  `hostnet_tools.bench_hostile_events`) and what each costs.
 - `hostnet_tools.bench_inputs`: the SCP v2 frames of generated events `make bench` feeds every contender.
 - `hostnet_tools.bench_measure`: one measured `make bench` run, in its own helper process.
 - `hostnet_tools.bench_objects`: the object in a `make bench` event, as the client sends it and as stored.

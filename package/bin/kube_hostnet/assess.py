@@ -4,6 +4,7 @@ from typing import Any, Mapping, Optional
 
 from kube_hostnet import jsonread, pipeline, readers
 from kube_hostnet.gaps import CUT, NOT_AUDIT, NOT_JSON, OVERSIZED
+from kube_hostnet.jsondecode import kind_of
 from kube_hostnet.limits import MAX_TOLERANT_CHARS, MAX_TOLERANT_DEPTH
 from kube_hostnet.mention import may_name_host_network
 from kube_hostnet.readers import fields as extracted
@@ -39,7 +40,7 @@ def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit:
         oversized = len(raw) > MAX_TOLERANT_CHARS and raw.lstrip().startswith("{")
         return unknown(clean(f"event {parsed.error}"), OVERSIZED if oversized else NOT_JSON)
     if not isinstance(parsed.value, dict):
-        return unknown(f"event is a JSON {jsonread.kind_of(parsed.value)}, not an object", NOT_AUDIT)
+        return unknown(f"event is a JSON {kind_of(parsed.value)}, not an object", NOT_AUDIT)
     notes = []
     if parsed.cut:
         notes.append(f"event cut after {parsed.cut_at} chars")

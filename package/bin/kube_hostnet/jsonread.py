@@ -16,8 +16,9 @@ in steps (Parsed.steps) and stops at MAX_TOLERANT_STEPS, so its cost is bounded 
 
 import json
 import re
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple
+from typing import Any, Dict, List, NamedTuple, Tuple
 
+from kube_hostnet.jsondecode import DECODER, NUMBER_TEXT
 from kube_hostnet.limits import (
     CHARS_PER_TOLERANT_STEP,
     KIB,
@@ -61,50 +62,6 @@ class Parsed(NamedTuple):
 
 def is_partial(value: Any) -> bool:
     return isinstance(value, (PartialDict, PartialList))
-
-
-# A JSON number is read as its text (bytes; no other JSON value is bytes), never converted: int() refuses more
-# than 4300 digits (so json.loads would fail on valid JSON and need a second, slower reading), and the text is
-# what the API server compares (evanphx/json-patch's `test` compares scalars by their compact text, so 1.0 and
-# 1.00 differ). Converting costs json.loads more than copying the text does. The engine reads a number's value
-# only for a status code (number_value).
-Number = bytes
-_NUMBER_TEXT: Callable[[str], Number] = str.encode
-
-
-def decoder(**hooks: Any) -> json.JSONDecoder:
-    """A json.JSONDecoder that reads numbers as their text (Number)."""
-    return json.JSONDecoder(parse_int=_NUMBER_TEXT, parse_float=_NUMBER_TEXT, **hooks)
-
-
-DECODER = decoder()
-
-
-def kind_of(value: Any) -> str:
-    """The JSON type of a parsed value, for messages."""
-    if value is None:
-        return "null"
-    for kind, name in _KINDS:
-        if isinstance(value, kind):
-            return name
-    return type(value).__name__
-
-
-_KINDS: Tuple[Tuple[type, str], ...] = (
-    (bool, "boolean"),
-    (Number, "number"),
-    (str, "string"),
-    (dict, "object"),
-    (list, "array"),
-)
-
-
-def number_value(value: Any, max_digits: int) -> Optional[int]:
-    """The value of a JSON integer of at most max_digits digits (no sign, fraction or exponent); None for
-    anything else, a bool or a string of digits included."""
-    if type(value) is Number and 0 < len(value) <= max_digits and value.isdigit():
-        return int(value)
-    return None
 
 
 def parse(text: str, object_only: bool = False) -> Parsed:
@@ -222,7 +179,7 @@ def _read_scalar(text: str, pos: int, char: str) -> Tuple[Any, int]:
             raise _Cut  # digits up to the end: the number may have gone on
         if match is None:
             raise _Invalid(f"unexpected {text[pos]!r} at char {pos}")
-    return _NUMBER_TEXT(match.group()), after
+    return NUMBER_TEXT(match.group()), after
 
 
 class _Budget:

@@ -18,16 +18,11 @@ the reading (Failed).
 """
 
 import re
-from functools import partial
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
 from kube_hostnet.godecode import (
-    INVALID,
-    SET_TRUE,
-    decode_bool,
     deduplicated,
     last_wins,
-    plain_spec,
     same_json,
 )
 from kube_hostnet.limits import MAX_POINTER_TOKENS
@@ -248,7 +243,7 @@ class Document:
     def _compared(self, node: Node, has_value: bool, value: Any) -> Node:
         """What a test that succeeds leaves in place of node."""
         known = known_value(node, self.budget)
-        if known is _UNKNOWN_VALUE:  # a base value: it was this one (or nil, when the test has no value)
+        if known is UNKNOWN_VALUE:  # a base value: it was this one (or nil, when the test has no value)
             return Raw(deduplicated(value, self.budget) if has_value else None)
         if not has_value:
             raise Failed("test of a present member without a value")
@@ -258,11 +253,11 @@ class Document:
         return Raw(known)
 
 
-_UNKNOWN_VALUE = object()
+UNKNOWN_VALUE = object()
 
 
 def known_value(node: Any, budget: Budget) -> Any:
-    """The node as the library would marshal it, with every map read (last wins); _UNKNOWN_VALUE when it
+    """The node as the library would marshal it, with every map read (last wins); UNKNOWN_VALUE when it
     holds base or opaque values."""
     if node is None:
         return None
@@ -270,20 +265,20 @@ def known_value(node: Any, budget: Budget) -> Any:
         return deduplicated(node.value, budget)
     if isinstance(node, Doc):
         if node.base is not None or node.opaque:
-            return _UNKNOWN_VALUE
+            return UNKNOWN_VALUE
         budget.spend(len(node.entries))
         out = {}
         for key, member in node.entries.items():
             value = known_value(member, budget)
-            if value is _UNKNOWN_VALUE:
-                return _UNKNOWN_VALUE
+            if value is UNKNOWN_VALUE:
+                return UNKNOWN_VALUE
             out[key] = value
         return out
     if isinstance(node, Ary):
         budget.spend(len(node.items))
         items = [known_value(item, budget) for item in node.items]
-        return _UNKNOWN_VALUE if any(item is _UNKNOWN_VALUE for item in items) else items
-    return _UNKNOWN_VALUE
+        return UNKNOWN_VALUE if any(item is UNKNOWN_VALUE for item in items) else items
+    return UNKNOWN_VALUE
 
 
 def copied(node: Any, budget: Budget) -> Any:
@@ -330,93 +325,3 @@ def apply(document: Document, operation: Dict[str, Any]) -> None:
             document.add(tokens, document.remove(source))
         else:
             document.add(tokens, copied(document.get(source), document.budget))
-
-
-# What the typed decode of the patched document leaves in hostNetwork.
-TRUE_SET = "true"
-FALSE_SET = "false"
-BASE_VALUE = "base"  # the base object's own hostNetwork: the patch leaves it as it was
-ELSEWHERE = "elsewhere"  # a base value from another place (copy/move), or one nothing determines
-REJECTED = "rejected"  # the patched document does not decode: the API server rejects the patch
-
-
-class Outcome(NamedTuple):
-    value: str
-    detail: str = ""  # ELSEWHERE: where the value comes from
-    spec: Optional[Dict[str, Any]] = None  # the pod spec the patch wrote, as far as it is known
-
-
-def host_network(document: Document, keys: Path) -> Outcome:
-    """keys: the pod-spec path and hostNetwork. Decoding starts from a new object, so what the document lacks
-    is false; a value an operation inserted decodes by Go's rules (godecode.decode_bool). The spec is read
-    for describing only after the decision, with what is left of the budget: a spec too large to read is
-    not described, and never changes the decision."""
-    outcome, describe = _decided(document, keys)
-    if describe is None:
-        return outcome
-    try:
-        return outcome._replace(spec=describe())
-    except (OverBudget, RecursionError):  # a spec too large or too deep to describe is not described
-        return outcome
-
-
-Describe = Optional[Callable[[], Optional[Dict[str, Any]]]]
-
-
-def _decided(document: Document, keys: Path) -> Tuple[Outcome, Describe]:
-    node: Node = document.root
-    budget = document.budget
-    spec_depth = len(keys) - 1
-    describe: Describe = partial(_spec_of, document.root, budget) if spec_depth == 0 else None
-    for depth, key in enumerate(keys):
-        if not isinstance(node, Doc):
-            return Outcome(REJECTED), None  # an array where the type has an object
-        member = document.member(node, key)
-        rest = keys[depth + 1 :]
-        if member is None:
-            return Outcome(FALSE_SET), describe
-        if isinstance(member, Raw):
-            if depth < spec_depth:
-                describe = partial(_spec_in, member.value, keys[depth + 1 : spec_depth], budget)
-            decoded = decode_bool(member.value, rest, budget)
-            if decoded == INVALID:
-                return Outcome(REJECTED), None
-            # NOT_BOOL is rejected too, but as the JSON value true only true is true (rule 3)
-            return Outcome(TRUE_SET if decoded == SET_TRUE else FALSE_SET), describe
-        if isinstance(member, BaseRef):
-            where = (*member.path, *rest)
-            if where == keys:
-                return Outcome(BASE_VALUE), None
-            return Outcome(ELSEWHERE, _pointer(where)), None
-        if isinstance(member, Opaque):
-            return Outcome(ELSEWHERE, "a place the patch moved"), None
-        node = member
-        if depth + 1 == spec_depth:
-            describe = partial(_spec_of, node, budget)
-    return Outcome(REJECTED), None  # hostNetwork holds an object or an array
-
-
-def _pointer(tokens: Path) -> str:
-    return "/" + "/".join(token.replace("~", "~0").replace("/", "~1") for token in tokens)
-
-
-def _spec_in(value: Any, keys: Path, budget: Budget) -> Optional[Dict[str, Any]]:
-    for key in keys:
-        value = plain_spec(value, budget)
-        if value is None:
-            return None
-        value = value.get(key)
-    return plain_spec(value, budget)
-
-
-def _spec_of(node: Any, budget: Budget) -> Optional[Dict[str, Any]]:
-    if isinstance(node, Raw):
-        return plain_spec(node.value, budget)
-    if not isinstance(node, Doc):
-        return None
-    spec = {}
-    for key, member in node.entries.items():
-        value = known_value(member, budget) if member is not ABSENT else _UNKNOWN_VALUE
-        if value is not _UNKNOWN_VALUE:
-            spec[key] = value
-    return spec

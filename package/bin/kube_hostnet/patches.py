@@ -7,9 +7,11 @@ the patch alone cannot tell: UNTOUCHED.
 
 from typing import Any, Dict, List, NamedTuple, Optional, Tuple
 
-from kube_hostnet import patchapply
-from kube_hostnet.godecode import SET_TRUE, decode_bool, last_wins, request_object_pairs
-from kube_hostnet.jsonread import PartialDict, PartialList, kind_of
+from kube_hostnet import patchapply, patchoutcome
+from kube_hostnet.bodytext import request_object_pairs
+from kube_hostnet.godecode import SET_TRUE, decode_bool, last_wins
+from kube_hostnet.jsondecode import kind_of
+from kube_hostnet.jsonread import PartialDict, PartialList
 from kube_hostnet.limits import MAX_EVENT_CHARS, MAX_PATCH_NODES, MAX_PATCH_OPERATIONS
 from kube_hostnet.podspec import HOST_NETWORK, dotted
 from kube_hostnet.resources import SpecPath
@@ -148,7 +150,7 @@ def _applied(operations: List[Any], target: SpecPath, budget: Budget) -> PatchRe
                 UNKNOWN,
                 f"JSON Patch operation {number} fails whatever the object was ({failure}): the patch fails",
             )
-    return _outcome(patchapply.host_network(document, target))
+    return _outcome(patchoutcome.host_network(document, target))
 
 
 _DUPLICATES_UNREAD = "JSON Patch values could not be read again with their repeated keys"
@@ -167,14 +169,14 @@ def _has_object_value(operations: List[Any]) -> bool:
     return any(isinstance(op, dict) and isinstance(op.get("value"), (dict, list)) for op in operations)
 
 
-def _outcome(outcome: patchapply.Outcome) -> PatchRead:
-    if outcome.value == patchapply.TRUE_SET:
+def _outcome(outcome: patchoutcome.Outcome) -> PatchRead:
+    if outcome.value == patchoutcome.TRUE_SET:
         return PatchRead(TRUE, "", outcome.spec)
-    if outcome.value == patchapply.FALSE_SET:
+    if outcome.value == patchoutcome.FALSE_SET:
         return PatchRead(FALSE, "", outcome.spec)
-    if outcome.value == patchapply.BASE_VALUE:
+    if outcome.value == patchoutcome.BASE_VALUE:
         return PatchRead(UNTOUCHED)
-    if outcome.value == patchapply.ELSEWHERE:
+    if outcome.value == patchoutcome.ELSEWHERE:
         return PatchRead(
             UNKNOWN,
             f"JSON Patch copies or moves into hostNetwork a value from {outcome.detail}, "

@@ -21,7 +21,8 @@ GKE carries no level, stage, user groups or impersonated user; those stay MISSIN
 import re
 from typing import Any, Dict, NamedTuple, Optional, Tuple
 
-from kube_hostnet.jsonread import PartialDict, number_value
+from kube_hostnet.jsondecode import number_value
+from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.readers.describe import code, member, text, texts
 from kube_hostnet.request import MISSING, AuditRequest, Description
 

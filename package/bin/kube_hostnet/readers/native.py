@@ -2,7 +2,8 @@
 
 from typing import Any, Dict, Tuple
 
-from kube_hostnet.jsonread import PartialDict, number_value
+from kube_hostnet.jsondecode import number_value
+from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.readers.describe import code, member, text, texts
 from kube_hostnet.request import MISSING, AuditRequest, Description
 
