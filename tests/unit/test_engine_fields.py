@@ -145,3 +145,13 @@ def test_fields_are_not_mutated() -> None:
     assess(None, fields)
     assess('{"verb": "create"}', fields)
     assert fields == before
+
+
+@pytest.mark.parametrize("code", ["\u00b2\u00b2\u00b2", "\u0662\u0660\u0661", "2011", "-1", "20 "])
+def test_a_status_code_field_of_other_digits_is_no_status_code(code: str) -> None:
+    # str.isdigit() takes superscripts and other scripts' digits, which int() refuses or reads otherwise:
+    # only ASCII digits are a status code (the fuzzer found "\u00b2" making an internal error).
+    fields = pod_create(**{"responseStatus.code": code, "requestObject.spec.hostNetwork": "true"})
+    verdict = assess(None, fields)
+    assert (verdict.hostnet, verdict.request.response_code) == ("true", "")
+    assert "internal error" not in verdict.error

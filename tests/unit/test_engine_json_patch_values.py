@@ -6,10 +6,13 @@ against them, generated).
 """
 
 import json
+from typing import Any, Callable, Dict
 
 import pytest
 
+from hostnet_tools import platform_shapes as tool_shapes
 from kube_hostnet import limits
+from tests.support import platform_shapes
 from tests.support.engine_events import event, judge, obj, spec
 
 SPLICE = "__PATCH__"
@@ -360,3 +363,60 @@ def test_keys_named_request_object_inside_other_members_are_skipped_whole() -> N
     deep = '{"f": ' + "[" * 100_000 + "]" * 100_000 + ', "kind": "Event"'
     verdict = judge(patch_event(patch).replace('{"kind": "Event"', deep, 1))
     assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
+
+
+_NULL_LEAVES_TRUE = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+
+
+def _with_body(record: Dict[str, Any], *keys: str) -> str:
+    """record's text with the JSON Patch as written (repeated keys kept) at keys."""
+    place = record
+    for key in keys[:-1]:
+        place = place[key]
+    place[keys[-1]] = "__BODY__"
+    return json.dumps(record).replace('"__BODY__"', _NULL_LEAVES_TRUE)
+
+
+def _event_dict() -> Dict[str, Any]:
+    return json.loads(patch_event("[]"))
+
+
+def _aks_string() -> str:  # the body under requestObject of the string that holds the event
+    return json.dumps(tool_shapes.aks_record(patch_event(_NULL_LEAVES_TRUE)))
+
+
+def _aks_object() -> str:  # the event an object under properties.log of the record's own text
+    record = tool_shapes.aks_record(json.dumps(_event_dict()), as_object=True)
+    return _with_body(record, "properties", "log", "requestObject")
+
+
+def _openshift() -> str:  # the record's fields are the event's
+    return _with_body(tool_shapes.openshift_record(_event_dict()), "requestObject")
+
+
+@pytest.mark.parametrize(
+    ("shape", "text"),
+    [
+        ("AKS, the event as a string", _aks_string),
+        ("AKS, the event as an object", _aks_object),
+        ("OpenShift", _openshift),
+    ],
+)
+def test_the_body_is_read_again_where_each_shape_carries_it(shape: str, text: Callable[[], str]) -> None:
+    verdict = judge(text())
+    assert (verdict.hostnet, verdict.evidence) == ("true", "patch"), (shape, verdict.error)
+
+
+def test_a_gke_patch_body_is_read_again_at_protopayload_request() -> None:
+    # GKE logs the request body as protoPayload.request; a key named requestObject planted inside the
+    # patch's own value is only a value there.
+    pod = obj(pod_spec=spec(True))
+    entry = json.loads(platform_shapes.gke(event("pods", "create", level="Request", request=pod)))
+    payload = entry["protoPayload"]
+    payload["methodName"] = payload["methodName"].replace(".create", ".patch")
+    payload.pop("response", None)
+    planted = '{"op":"add","path":"/metadata/labels","value":{"requestObject":[{"op":"add","path":"/spec",'
+    planted += '"value":{"hostNetwork":false}}]}}'
+    payload["request"] = "__BODY__"
+    verdict = judge(json.dumps(entry).replace('"__BODY__"', "[" + planted + "," + _NULL_LEAVES_TRUE[1:]))
+    assert (verdict.hostnet, verdict.evidence) == ("true", "patch")

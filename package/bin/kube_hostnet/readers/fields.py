@@ -6,6 +6,7 @@ absent field proves nothing. So the objects rebuilt here are ExtractedDicts, whi
 objects cut short (a missing key is never taken as absent), and only fields that are present decide.
 """
 
+import re
 from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 from kube_hostnet.annotation import LAST_APPLIED
@@ -14,6 +15,9 @@ from kube_hostnet.readers.describe import text, texts
 from kube_hostnet.request import MISSING, AuditRequest, Description, ExtractedDict
 from kube_hostnet.resources import BY_RESOURCE
 from kube_hostnet.verdict import EVIDENCE_REQUEST_OBJECT, EVIDENCE_RESPONSE_OBJECT
+
+# ASCII digits: str.isdigit() also takes "\u00b2" (superscript two), which int() refuses.
+_STATUS_CODE = re.compile(r"[0-9]{1,3}\Z")
 
 SHAPE = "fields"
 FIELDS_NOTE = (
@@ -62,6 +66,7 @@ def read(fields: Mapping[str, Any]) -> AuditRequest:
     row = BY_RESOURCE.get(object_ref.get("resource", ""))
     path = row.spec_path if row else ()
     code = found.text("responseStatus.code")
+    code = code if isinstance(code, str) and _STATUS_CODE.match(code) else ""
     description = Description(
         shape=SHAPE,
         user=text(found.text("user.username")),
@@ -74,7 +79,7 @@ def read(fields: Mapping[str, Any]) -> AuditRequest:
         subresource=text(object_ref.get("subresource")),
         namespace=text(object_ref.get("namespace")),
         name=text(object_ref.get("name")),
-        response_code=code if code and code.isdigit() and len(code) <= 3 else "",
+        response_code=code,
         stage=text(found.text("stage")),
         audit_id=text(found.text("auditID")),
     )
@@ -84,7 +89,7 @@ def read(fields: Mapping[str, Any]) -> AuditRequest:
         request_body=_object(found, EVIDENCE_REQUEST_OBJECT, path),
         response_body=_object(found, EVIDENCE_RESPONSE_OBJECT, path),
         audit_annotations=MISSING,
-        response_code=int(code) if code and code.isdigit() and len(code) <= 3 else MISSING,
+        response_code=int(code) if code else MISSING,
         level=found.one("level"),
         stage=found.one("stage"),
         description=description,
