@@ -85,6 +85,10 @@ def _webhook_patch_operations(n: int) -> str:
     return _text(_event(_pod({}), annotations={PATCH_RECORD.format(0): json.dumps(record)}))
 
 
+def _json_patch_empty_operations(n: int) -> str:  # the count is checked before anything walks them
+    return _text(_event([{}] * n, verb="patch"))
+
+
 def _json_patch_operations(n: int) -> str:
     return _text(_event([{"op": "test", "path": "/"}] * n, verb="patch"))
 
@@ -189,6 +193,7 @@ CLASSES: Dict[str, Tuple[Callable[[int], str], Sequence[int]]] = {
     "webhook records not JSON": (_webhook_invalid_records, SIZES),
     "webhook patch operations": (_webhook_patch_operations, SIZES),
     "JSON Patch operations": (_json_patch_operations, SIZES),
+    "JSON Patch of empty operations": (_json_patch_empty_operations, SIZES),
     "containers, one image": (_containers, SIZES),
     "containers, distinct images": (_distinct_images, SIZES),
     "event huge integer": (_event_huge_integer, SIZES),

@@ -83,11 +83,22 @@ def _deduplicated_member(value: Any, budget: Budget) -> Any:
     return deduplicated(value, budget) if isinstance(value, (tuple, list)) else value
 
 
+class _NullText:
+    def __repr__(self) -> str:
+        return "NULL_TEXT"
+
+
+# A member evanphx's deepCopy made of a JSON null: the text `null`, where the null an operation wrote has no
+# text at all. It decodes as null, but the library's `test` reads it into a map first (json.Unmarshal of
+# null into a map succeeds), so it tests equal to an empty object, and to nothing else.
+NULL_TEXT = _NullText()
+
+
 def decode_bool(value: Any, keys: Tuple[str, ...], budget: Budget) -> str:
     """What decoding value into a struct leaves in the bool field at keys (structs all the way, as on the
     path from a workload to hostNetwork): SET_TRUE, SET_FALSE, UNSET, INVALID or NOT_BOOL (which does not
     undo an earlier true: that request asked for it)."""
-    if value is None:
+    if value is None or value is NULL_TEXT:
         return UNSET
     if not keys:
         if isinstance(value, bool):

@@ -21,6 +21,7 @@ import re
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from kube_hostnet.godecode import (
+    NULL_TEXT,
     deduplicated,
     last_wins,
     same_json,
@@ -149,6 +150,8 @@ class Document:
             if isinstance(value, list):
                 self.budget.spend(len(value))
                 return Ary([Raw(item) for item in value])
+            if value is NULL_TEXT:  # read into a map: an empty one (writing into it makes the library fail)
+                return Doc({})
         raise Failed("the path goes through a value that is not an object or array")
 
     def _find(self, tokens: Tuple[str, ...]) -> Tuple[Container, str]:
@@ -224,6 +227,10 @@ class Document:
             return
         raise Failed("replace of the whole document needs an object or an array")
 
+    def navigate(self, tokens: Tuple[str, ...]) -> None:
+        """Reads every container on the way to tokens' last one into a map or list (findObject)."""
+        self._find(tokens)
+
     def get(self, tokens: Tuple[str, ...]) -> Any:
         container, key = self._find(tokens)
         return self.member(container, key)
@@ -247,6 +254,10 @@ class Document:
             return Raw(deduplicated(value, self.budget) if has_value else None)
         if not has_value:
             raise Failed("test of a present member without a value")
+        if known is NULL_TEXT:  # read into a map, it is an empty one: and stays one
+            if isinstance(value, (tuple, dict)) and not value:
+                return Raw({})
+            raise Failed("test compares a copied null with a value other than {}")
         # Equal values have equal text where the library compares text (scalars); unequal ones never do.
         if not same_json(value, known, self.budget):
             raise Failed("test compares different values")
@@ -286,6 +297,8 @@ def copied(node: Any, budget: Budget) -> Any:
     reach the copy; a nil source copies as null."""
     if node is None:
         return Raw(None)
+    if isinstance(node, Raw) and node.value is None:
+        return Raw(NULL_TEXT)
     if isinstance(node, Doc):
         budget.spend(len(node.entries))
         entries = {k: (v if v is ABSENT else copied(v, budget)) for k, v in node.entries.items()}
@@ -324,4 +337,8 @@ def apply(document: Document, operation: Dict[str, Any]) -> None:
         if kind == "move":
             document.add(tokens, document.remove(source))
         else:
+            # The library gets the source, then finds the destination, which reads every container on the
+            # way into a map, the source too when the way goes through it; only then does it copy.
+            document.get(source)
+            document.navigate(tokens)
             document.add(tokens, copied(document.get(source), document.budget))

@@ -47,6 +47,8 @@ def read_patch(
     its repeated keys (only for an array body, so other patches cost nothing more); without it, see
     read_json_patch."""
     if isinstance(body, list):
+        if len(body) > MAX_PATCH_OPERATIONS:  # before anything walks the operations
+            return read_json_patch(body, path)
         members, unread = None, ""
         # Only an object or array value can hold what json.loads dropped: scalar values need no second read.
         if event_text is not None and not isinstance(body, PartialList) and _has_object_value(body):
