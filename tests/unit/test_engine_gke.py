@@ -7,7 +7,7 @@ from typing import Any, Dict
 
 import pytest
 
-from kube_hostnet import assess
+from kube_hostnet import assess, limits
 from kube_hostnet.readers import gke
 from kube_hostnet.readers.gke import Target
 from tests.support.paths import FIXTURES
@@ -59,6 +59,16 @@ def test_real_pod_create_is_described_from_the_entry() -> None:
         "",
         "",
     )
+
+
+def test_a_cluster_named_by_two_long_labels_stays_within_the_output_bound() -> None:
+    # project and cluster are each cut to the bound; joined, they once were not (found by the fuzzer)
+    record = entry()
+    labels = record["resource"]["labels"]
+    labels["project_id"], labels["cluster_name"] = "p" * 1000, "c" * 1000
+    cluster = judge(record).request.cluster
+    assert len(cluster) == limits.MAX_OUTPUT_CHARS
+    assert cluster.startswith("p" * 1000 + "/c") and cluster.endswith("...")
 
 
 def test_real_status_patch_is_a_subresource() -> None:

@@ -25,6 +25,7 @@ from kube_hostnet.jsondecode import number_value
 from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.readers.describe import code, member, text, texts
 from kube_hostnet.request import MISSING, AuditRequest, Description
+from kube_hostnet.safetext import clean
 
 SHAPE = "gke_audit"
 AUDIT_LOG_TYPE = "type.googleapis.com/google.cloud.audit.AuditLog"
@@ -208,4 +209,5 @@ def _type_of(obj: Dict[str, Any]) -> str:
 def _cluster(resource: Any) -> str:
     labels = member(resource, "labels")
     project, name = text(member(labels, "project_id")), text(member(labels, "cluster_name"))
-    return f"{project}/{name}" if project and name else project or name
+    # each is within the output bound; the two together may not be
+    return clean(f"{project}/{name}") if project and name else project or name
