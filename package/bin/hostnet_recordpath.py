@@ -150,6 +150,13 @@ def cells(fields: Mapping[str, Value], names: Sequence[str]) -> List[str]:
     return out
 
 
+_DELIMITER: str = hostnet_sdk.DIALECT.delimiter
+_TERMINATOR: str = hostnet_sdk.DIALECT.lineterminator
+# What makes the writer quote a value: the quote, a line break, a NUL (Python 3.9 quotes it, 3.13 does not).
+_QUOTED = {hostnet_sdk.DIALECT.quotechar, "\r", "\n", "\x00", *_TERMINATOR}
+_NEEDS_QUOTES = re.compile("[" + re.escape("".join(sorted(_QUOTED))) + "]")
+
+
 class _LineWriter:
     """The C csv writer with splunklib's dialect, one row at a time, as text.
 
@@ -159,21 +166,16 @@ class _LineWriter:
 
     def __init__(self) -> None:
         self._lines: List[str] = []
-        dialect = hostnet_sdk.DIALECT
-        self._writer = csv.writer(self, dialect=dialect)
-        self._delimiter: str = dialect.delimiter
-        self._terminator: str = dialect.lineterminator
-        specials = {dialect.quotechar, "\r", "\n", "\x00", *dialect.lineterminator}
-        self._needs_quotes = re.compile("[" + "".join(re.escape(char) for char in sorted(specials)) + "]")
+        self._writer = csv.writer(self, dialect=hostnet_sdk.DIALECT)
 
     def write(self, line: str) -> None:
         self._lines.append(line)
 
     def line(self, values: Sequence[str]) -> str:
         if len(values) > 1:  # a row of one empty value is written quoted
-            joined = self._delimiter.join(values)
-            if joined.count(self._delimiter) == len(values) - 1 and not self._needs_quotes.search(joined):
-                return joined + self._terminator
+            joined = _DELIMITER.join(values)
+            if joined.count(_DELIMITER) == len(values) - 1 and not _NEEDS_QUOTES.search(joined):
+                return joined + _TERMINATOR
         self._writer.writerow(values)
         return self._lines.pop()
 

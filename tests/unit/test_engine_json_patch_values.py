@@ -16,6 +16,8 @@ from tests.support import platform_shapes
 from tests.support.engine_events import event, judge, obj, spec
 
 SPLICE = "__PATCH__"
+# Go keeps true (null leaves a non-pointer field as it was); json.loads keeps only the null.
+_NULL_LEAVES_TRUE = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
 
 
 def patch_event(patch_text: str, resource: str = "pods") -> str:
@@ -188,7 +190,7 @@ def test_a_webhook_records_patch_is_decoded_the_same_way() -> None:
 
 
 def test_an_event_cut_after_its_json_patch_still_reads_repeated_keys() -> None:
-    text = patch_event('[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]')
+    text = patch_event(_NULL_LEAVES_TRUE)
     text = text[:-1] + ',"responseObject":{"kind":"Pod","metadata":{"name":"w'  # cut inside the response
     verdict = judge(text)
     assert verdict.hostnet == "true"
@@ -244,7 +246,7 @@ def with_user_agent(text: str, chars: int) -> str:
     ("patch", "expected"),
     [
         # Go: the null leaves true. json.loads' reading (null) cannot prove false, so it says unknown.
-        ('[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]', "unknown"),
+        (_NULL_LEAVES_TRUE, "unknown"),
         # the last occurrence is true: json.loads' reading proves it
         ('[{"op":"add","path":"/spec","value":{"hostNetwork":false,"hostNetwork":true}}]', "true"),
     ],
@@ -263,7 +265,7 @@ def test_a_patch_above_the_second_reading_bound_can_prove_true_not_false(patch: 
 
 def test_a_patch_after_more_text_than_the_bound_is_not_read_again_and_says_why() -> None:
     # Only an impersonator's user.extra (or a forged event) puts this much before the request body.
-    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    patch = _NULL_LEAVES_TRUE
     verdict = judge(with_user_agent(patch_event(patch), limits.MAX_PAIRS_CHARS))
     assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
     assert f"not found in the event's first {limits.MAX_PAIRS_CHARS} chars" in verdict.error
@@ -272,7 +274,7 @@ def test_a_patch_after_more_text_than_the_bound_is_not_read_again_and_says_why()
 def test_a_forged_request_object_key_inside_a_string_is_not_read_again() -> None:
     # The same operations, but for the null that leaves true a false: a key that ends in `\"requestObject`
     # (its quote escaped) before the real requestObject must not be taken for it.
-    real = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    real = _NULL_LEAVES_TRUE
     forged = '[{"op":"add","path":"/spec","value":{"hostNetwork":false,"hostNetwork":null}}]'
     text = patch_event(real).replace(
         '"kind": "Event"', '"x\\"requestObject": ' + forged + ', "kind": "Event"', 1
@@ -338,7 +340,7 @@ def test_a_status_code_is_read_in_an_event_with_a_number_int_refuses() -> None:
 def test_keys_named_request_object_before_it_do_not_stop_the_second_reading() -> None:
     # An impersonator's Impersonate-Extra-requestObject headers: user.extra and impersonatedUser.extra
     # keys before the real requestObject, each a list of strings.
-    patch = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
+    patch = _NULL_LEAVES_TRUE
     extra = {"requestObject": ["[]"], "x": ["y"]}
     head = {"user": {"username": "u", "extra": extra}, "impersonatedUser": {"username": "i", "extra": extra}}
     text = patch_event(patch).replace('{"kind": "Event"', json.dumps(head)[:-1] + ', "kind": "Event"', 1)
@@ -364,8 +366,6 @@ def test_keys_named_request_object_inside_other_members_are_skipped_whole() -> N
     verdict = judge(patch_event(patch).replace('{"kind": "Event"', deep, 1))
     assert (verdict.hostnet, verdict.gap) == ("unknown", "oversized")
 
-
-_NULL_LEAVES_TRUE = '[{"op":"add","path":"/spec","value":{"hostNetwork":true,"hostNetwork":null}}]'
 
 
 def _with_body(record: Dict[str, Any], *keys: str) -> str:

@@ -118,7 +118,8 @@ def _workload_patch(body: Any) -> Dict[str, Any]:
     return event
 
 
-_WRITES_TRUE = {"op": "add", "path": "/spec/template/spec/hostNetwork", "value": True}
+_SPEC = "/spec/template/spec"
+_WRITES_TRUE = {"op": "add", "path": _SPEC + "/hostNetwork", "value": True}
 
 
 def _json_patch_value(item: Any) -> Callable[[int], str]:
@@ -141,9 +142,6 @@ def _json_patch_copies(n: int) -> str:  # an object of n members, navigated, the
     ]
     operations += [{"op": "copy", "from": "/metadata/x", "path": f"/metadata/c{i}"} for i in range(100)]
     return _text(_workload_patch(operations))
-
-
-_SPEC = "/spec/template/spec"
 
 
 def _json_patch_budget_then_padded(n: int) -> str:

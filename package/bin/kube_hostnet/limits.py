@@ -4,6 +4,8 @@ Lengths are counted in characters of the decoded event text; a character is at l
 indexed event, so a bound in characters is never tighter than the same bound in bytes.
 """
 
+from math import isqrt
+
 KIB = 1024
 MIB = 1024 * KIB
 
@@ -74,7 +76,7 @@ MAX_PATCH_OPERATIONS = 1000
 MAX_PATCH_NODES = 10_000
 # Navigating a path of n tokens costs n * (n + 1) / 2 of that budget (each step names the path so far), so
 # a longer path than this is past the budget before it is split (the deepest place read is 8 tokens).
-MAX_POINTER_TOKENS = 140
+MAX_POINTER_TOKENS = (isqrt(8 * MAX_PATCH_NODES + 1) - 1) // 2  # 140: the largest n within the budget
 
 # A JSON Patch body is read a second time with every repeated key kept (godecode.Pairs), at up to 60 ns a
 # character (a body of small objects), after walking to it past the members before it: only when it starts
