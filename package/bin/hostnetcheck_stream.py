@@ -17,12 +17,12 @@ from splunklib.searchcommands import Configuration, Option, validators
 import hostnet_logging
 from hostnet_command import RecordPathCommand
 from kube_hostnet import Verdict, assess
-from kube_hostnet.verdict import UNKNOWN, unknown
+from kube_hostnet.verdict import FIELD_NAMES, UNKNOWN, unknown
 
 _SEARCH_STATE_ATTR = "_hostnet_search_state"
 Fields = Dict[str, Union[str, List[str]]]
 # The columns the command adds, in the order splunklib would write them (the keys of every verdict).
-OUTPUT_NAMES = tuple(Verdict(UNKNOWN).as_fields())
+OUTPUT_NAMES = FIELD_NAMES
 
 # splunklib 2.1.1 caps CSV fields at 10 MiB and, above it, fails the whole chunk: every other event of the
 # chunk is lost with the search. The chunk is already in memory when the reader runs, so lifting the cap
@@ -80,8 +80,8 @@ def event_field(command: Any) -> str:
     return _state(command).field
 
 
-def judge(command: Any, value: Any, record_of: Callable[[], Mapping[str, Any]]) -> Fields:
-    """The verdict's fields for one event: its event field's value, and how to get its record if needed."""
+def judge(command: Any, value: Any, record_of: Callable[[], Mapping[str, Any]]) -> Verdict:
+    """The verdict for one event: its event field's value, and how to get its record if needed."""
     state = _state(command)
     try:
         verdict = verdict_of(value, record_of, state.field)
@@ -93,7 +93,7 @@ def judge(command: Any, value: Any, record_of: Callable[[], Mapping[str, Any]]) 
         state.unknown += 1
     if state.events % COLLECT_EVERY_EVENTS == 0:
         gc.collect()
-    return verdict.as_fields()
+    return verdict
 
 
 class _Record:
@@ -112,7 +112,7 @@ def chunk_done(command: Any) -> None:
 def stream(command: Any, records: Iterable[Dict[str, Any]]) -> Iterator[Dict[str, Any]]:
     field = event_field(command)
     for record in records:
-        record.update(judge(command, record.get(field), _Record(record)))
+        record.update(judge(command, record.get(field), _Record(record)).as_fields())
         yield record
     chunk_done(command)
 
@@ -141,8 +141,8 @@ class HostnetcheckCommand(RecordPathCommand):
     def record_path_field(self) -> str:
         return event_field(self)
 
-    def record_path_judge(self, value: Any, record_of: Callable[[], Mapping[str, Any]]) -> Fields:
-        return judge(self, value, record_of)
+    def record_path_judge(self, value: Any, record_of: Callable[[], Mapping[str, Any]]) -> Sequence[Any]:
+        return judge(self, value, record_of).field_values()
 
     def record_path_done(self) -> None:
         chunk_done(self)

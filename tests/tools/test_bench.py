@@ -10,6 +10,7 @@ import collections
 import contextlib
 import json
 import os
+import subprocess
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -17,7 +18,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hostnet_tools import bench, bench_floors, bench_inputs, bench_measure, bench_workload, scp
+from hostnet_tools import (
+    bench,
+    bench_floors,
+    bench_inputs,
+    bench_instructions,
+    bench_measure,
+    bench_workload,
+    scp,
+)
 
 RESOURCES = {"pods", "deployments", "daemonsets", "statefulsets", "jobs", "cronjobs"}
 
@@ -401,3 +410,50 @@ def test_no_repeats_measures_memory_only(
     ]
     printed = capsys.readouterr().out
     assert "## Peak RSS" in printed and "## Throughput" not in printed
+
+
+def test_the_instruction_count_is_read_from_cachegrinds_log() -> None:
+    log = "==41== Cachegrind, a tracing profiler\n==41== \n==41== I   refs:      10,270,072,701\n"
+
+    assert bench_instructions.instructions_of(log) == 10_270_072_701
+    with pytest.raises(ValueError, match="no instruction count"):
+        bench_instructions.instructions_of("==41== Command: python3\n")
+
+
+def test_instructions_are_put_beside_the_parse_floors_on_the_same_input() -> None:
+    counts = [
+        bench_instructions.Count(bench.PARSE_FLOOR, "mixed", "base", 10, 2_000_000_000),
+        bench_instructions.Count(bench.HOSTNETCHECK, "mixed", "base", 10, 1_500_000_000),
+        bench_instructions.Count(bench.HOSTNETCHECK, "worst", "base", 10, 1_000_000_000),
+    ]
+
+    rows = bench_instructions.table(counts)[2:]
+
+    assert rows == [
+        "| 10 | mixed | base | hostnetcheck | 1.50 | 0.750x |",
+        "| 10 | mixed | base | parse floor | 2.00 | 1.000x |",
+        "| 10 | worst | base | hostnetcheck | 1.00 | - |",
+    ]
+
+
+def test_the_engine_script_reads_every_event_of_a_stored_chunk_and_judges_only_when_asked(
+    tmp_path: Path, app_dir: Path, interpreters: Dict[str, str]
+) -> None:
+    files = bench_inputs.chunk_files(str(tmp_path), bench_workload.MIXED, 1, 6, processes=1)
+    frame = files[bench_inputs.BASE][0].frame
+    for judge, expected in ((True, "6"), (False, "0")):
+        script = tmp_path / f"engine-{judge}.py"
+        script.write_text(bench_instructions.engine_script(str(app_dir), frame, judge), encoding="utf-8")
+        for python in interpreters.values():
+            run = subprocess.run([python, str(script)], capture_output=True, text=True, check=False)
+            assert (run.returncode, run.stdout.strip()) == (0, expected), run.stderr
+
+
+def test_the_engines_own_count_is_the_difference_per_event() -> None:
+    counts = [
+        bench_instructions.Count(bench_instructions.ENGINE, "mixed", "base", 100, 9_000),
+        bench_instructions.Count(bench_instructions.ENGINE_FLOOR, "mixed", "base", 100, 1_000),
+        bench_instructions.Count(bench_instructions.ENGINE, "worst", "base", 100, 5_000),
+    ]
+
+    assert bench_instructions.engine_lines(counts) == ["- engine, mixed/base: 80 instructions per event"]

@@ -4,7 +4,12 @@ import json
 from typing import Any, Dict
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from kube_hostnet.limits import MAX_OUTPUT_CHARS
+from kube_hostnet.readers.describe import text
+from kube_hostnet.safetext import clean
 from tests.support.engine_events import event, judge, obj, spec
 
 HOSTNET_CREATE = event(request=obj(pod_spec=spec(True)), name="web", namespace="prod")
@@ -126,3 +131,17 @@ def test_a_record_with_no_audit_event_inside_is_not_audit(record: Dict[str, Any]
     verdict = judge(record)
     assert (verdict.hostnet, verdict.gap) == ("unknown", "not_audit")
     assert verdict.request.shape == ""
+
+
+_AT_THE_BOUND = {"min_size": MAX_OUTPUT_CHARS - 2, "max_size": MAX_OUTPUT_CHARS + 2}
+
+
+@given(
+    value=st.one_of(
+        st.text(st.characters(blacklist_categories=()), max_size=8),  # lone surrogates too
+        st.text(st.characters(max_codepoint=127), **_AT_THE_BOUND),
+        st.text(**_AT_THE_BOUND),
+    )
+)
+def test_a_described_string_is_the_cleaned_string_whichever_path_gives_it(value: str) -> None:
+    assert text(value) == clean(value)

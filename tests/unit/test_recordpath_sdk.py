@@ -40,20 +40,37 @@ def test_another_splunklib_version_is_found(monkeypatch: pytest.MonkeyPatch) -> 
     assert hostnet_sdk.problems()[0].startswith(f"splunklib {hostnet_sdk.version()} is not")
 
 
+def _in_the_built_app(python: str, app_dir: Path, code: str) -> object:
+    """What `code`, run by `python` with the built app's lib/ and bin/ first on sys.path, prints (JSON)."""
+    paths = [str(app_dir / "lib"), str(app_dir / "bin")]
+    result = subprocess.run(
+        [python, "-c", "import sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; " + code, *paths],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
 def test_the_vendored_splunklib_is_the_one_the_override_was_written_against(
     app_dir: Path, interpreters: Dict[str, str]
 ) -> None:
+    check = "import json, hostnet_sdk; print(json.dumps([hostnet_sdk.version(), hostnet_sdk.problems()]))"
+    for python in interpreters.values():
+        assert _in_the_built_app(python, app_dir, check) == [hostnet_sdk.WRITTEN_AGAINST, []], python
+
+
+def test_the_command_starts_without_splunklib_client_and_service_still_works(
+    app_dir: Path, interpreters: Dict[str, str]
+) -> None:
     check = (
-        "import json, sys; sys.path[:0] = [sys.argv[1], sys.argv[2]]; import hostnet_sdk; "
-        "print(json.dumps([hostnet_sdk.version(), hostnet_sdk.problems()]))"
+        "import json, hostnet_sdk, hostnetcheck_stream; "
+        "loaded = 'splunklib.client' in sys.modules; "
+        "from splunklib.searchcommands import search_command; "
+        "service = search_command.Service(host='localhost', port=8089, token='t'); "
+        "import splunklib.client as client; "
+        "print(json.dumps([loaded, type(service) is client.Service, isinstance(client.Service, type)]))"
     )
     for python in interpreters.values():
-        result = subprocess.run(
-            [python, "-c", check, str(app_dir / "lib"), str(app_dir / "bin")],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert result.returncode == 0, result.stderr
-        version, problems = json.loads(result.stdout)
-        assert (version, problems) == (hostnet_sdk.WRITTEN_AGAINST, []), python
+        assert _in_the_built_app(python, app_dir, check) == [False, True, True], python

@@ -246,13 +246,24 @@ def _counts(value: str) -> List[int]:
     return [int(count) for count in value.split(",") if count.strip()]
 
 
+def add_app_arguments(parser: argparse.ArgumentParser) -> None:
+    """--app and --python, as every bench takes them."""
+    add = parser.add_argument
+    add("--app", default=os.environ.get("HOSTNET_APP_DIR"), help="the built add-on directory")
+    add("--python", default=os.environ.get("PY313") or sys.executable, help="Splunk's interpreter")
+
+
+def check_app(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    if not args.app or not os.path.isfile(os.path.join(args.app, "bin", "hostnetcheck.py")):
+        parser.error("--app must be a built add-on (make package), or set HOSTNET_APP_DIR")
+
+
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="python -m hostnet_tools.bench", description=__doc__.split("\n\n")[0]
     )
     add = parser.add_argument
-    add("--app", default=os.environ.get("HOSTNET_APP_DIR"), help="the built add-on directory")
-    add("--python", default=os.environ.get("PY313") or sys.executable, help="Splunk's interpreter")
+    add_app_arguments(parser)
     add("--timed-chunks", default="10000,50000", help="events of the one chunk of each timed run")
     add("--repeats", type=int, default=5, help="runs per timing figure; 0: memory only")
     add("--workloads", default=",".join(bench_workload.WORKLOADS))
@@ -284,8 +295,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     args.memory_shape_names = _names(args.memory_shapes, bench_inputs.SHAPES, "shapes", parser)
     args.contender_names = _names(args.contenders, CONTENDERS, "contenders", parser)
     args.memory_contender_names = _names(args.memory_contenders, CONTENDERS, "contenders", parser)
-    if not args.app or not os.path.isfile(os.path.join(args.app, "bin", "hostnetcheck.py")):
-        parser.error("--app must be a built add-on (make package), or set HOSTNET_APP_DIR")
+    check_app(args, parser)
     return args
 
 
@@ -297,7 +307,7 @@ def reproduce_command(args: argparse.Namespace) -> str:
         f"--seed {args.seed}"
     )
     return (
-        "make package OUT=<dir> && PYTHONPATH=tools .venv/bin/python -m hostnet_tools.bench "
+        "make package OUT=<dir> && PYTHONPATH=package/bin:tools .venv/bin/python -m hostnet_tools.bench "
         f"--app <dir>/output/TA-kubernetes-hostnet --python <python3.13> {options}"
     )
 

@@ -119,6 +119,7 @@ from splunklib.searchcommands import Configuration, dispatch  # noqa: E402
 from hostnet_command import RecordPathCommand  # noqa: E402
 
 FIELDS = {{{field!r}: {value!r}}}
+VALUES = tuple(FIELDS.values())
 
 
 @Configuration()
@@ -130,7 +131,7 @@ class PathFloorCommand(RecordPathCommand):
         return "_raw"
 
     def record_path_judge(self, value, record_of):
-        return FIELDS
+        return VALUES
 
     def stream(self, records):
         for record in records:

@@ -49,21 +49,26 @@ class Verdict(NamedTuple):
     request: Description = _NO_REQUEST  # what the record says of the request, whatever the verdict
     gap: str = ""  # kube_hostnet.gaps: why an unknown is unknown
 
+    def field_values(self) -> Tuple[Union[str, Tuple[str, ...]], ...]:
+        """The value of each of FIELD_NAMES, in that order: a str, or a tuple of str for a multivalue one."""
+        return (
+            self.hostnet,
+            self.evidence,
+            self.error,
+            self.gap,
+            TRUE if self.annotation_mismatch else FALSE,
+            self.spec_path,
+            self.namespace,
+            self.workload,
+            self.images,
+            *self.request,
+        )
+
     def as_fields(self) -> Dict[str, Union[str, List[str]]]:
-        fields: Dict[str, Union[str, List[str]]] = {
-            "hostnet": self.hostnet,
-            "hostnet_evidence": self.evidence,
-            "hostnet_error": self.error,
-            "hostnet_gap": self.gap,
-            "hostnet_annotation_mismatch": TRUE if self.annotation_mismatch else FALSE,
-            "hostnet_spec_path": self.spec_path,
-            "hostnet_namespace": self.namespace,
-            "hostnet_workload": self.workload,
-            "hostnet_images": list(self.images),
+        return {
+            name: value if isinstance(value, str) else list(value)
+            for name, value in zip(FIELD_NAMES, self.field_values())
         }
-        for name, value in zip(REQUEST_FIELD_NAMES, self.request):
-            fields[name] = value if isinstance(value, str) else list(value)
-        return fields
 
 
 def unknown(reason: str, gap: str = "") -> Verdict:

@@ -21,7 +21,7 @@ from kube_hostnet.request import AuditRequest
 class ShapeReader(NamedTuple):
     shape: str
     recognizes: Callable[[Dict[str, Any]], bool]
-    read: Callable[[Dict[str, Any], str, str, Tuple[str, ...]], AuditRequest]
+    read: Callable[..., AuditRequest]  # (record, shape, cluster, notes, *, source_text, text_keys)
 
 
 SHAPE_READERS: Tuple[ShapeReader, ...] = (
@@ -50,16 +50,16 @@ def read_record(
     found = _recognized(record, _Outer("", "", notes, text, ()), depth=0)
     if found is not None:
         return found, True
-    return native.read(record, "", envelope.cluster_of(record), notes)._replace(text=text), False
+    return native.read(record, "", envelope.cluster_of(record), notes, source_text=text), False
 
 
 def _recognized(record: Dict[str, Any], outer: _Outer, depth: int) -> Optional[AuditRequest]:
     for reader in SHAPE_READERS:
         if reader.recognizes(record):
             shape = f"{reader.shape}:{outer.path}" if outer.path else reader.shape
-            request = reader.read(record, shape, outer.cluster or envelope.cluster_of(record), outer.notes)
-            body_keys = (*outer.text_keys, *request.body_keys) if request.body_keys else ()
-            return request._replace(text=outer.text, body_keys=body_keys)
+            cluster = outer.cluster or envelope.cluster_of(record)
+            notes, keys = outer.notes, outer.text_keys
+            return reader.read(record, shape, cluster, notes, source_text=outer.text, text_keys=keys)
     if depth >= envelope.MAX_ENVELOPE_DEPTH:
         return None
     for wrapped in envelope.unwrap(record):

@@ -65,9 +65,16 @@ def is_entry(record: Dict[str, Any]) -> bool:
 
 
 def read(
-    record: Dict[str, Any], shape: str = SHAPE, cluster: str = "", notes: Tuple[str, ...] = ()
+    record: Dict[str, Any],
+    shape: str = SHAPE,
+    cluster: str = "",
+    notes: Tuple[str, ...] = (),
+    *,
+    source_text: Optional[str] = None,
+    text_keys: Tuple[str, ...] = (),
 ) -> AuditRequest:
-    """record: a JSON object is_entry recognized; a PartialDict when its text was cut."""
+    """record: a JSON object is_entry recognized; a PartialDict when its text was cut.
+    source_text: the JSON text it was parsed from; text_keys: the keys from the top of that text to it."""
     event_cut = isinstance(record, PartialDict)
     payload = record["protoPayload"]
     method = method_target(payload.get("methodName"))
@@ -96,7 +103,7 @@ def read(
         verb=method.verb if method else MISSING,
         object_ref=object_ref,
         request_body=_body(payload.get("request", MISSING)),
-        body_keys=("protoPayload", "request"),
+        body_keys=(*text_keys, "protoPayload", "request"),
         response_body=_body(response),
         audit_annotations=record.get("labels", MISSING),
         response_code=response_code,
@@ -105,6 +112,7 @@ def read(
         description=description,
         event_cut=event_cut,
         notes=notes,
+        text=source_text,
     )
 
 

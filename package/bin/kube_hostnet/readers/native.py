@@ -1,6 +1,6 @@
 """The native audit.k8s.io Event (v1 and v1beta1), as the API server's log and webhook backends write it."""
 
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from kube_hostnet.jsondecode import number_value
 from kube_hostnet.jsonread import PartialDict
@@ -23,9 +23,16 @@ def is_event(record: Dict[str, Any]) -> bool:
 
 
 def read(
-    record: Dict[str, Any], shape: str = SHAPE, cluster: str = "", notes: Tuple[str, ...] = ()
+    record: Dict[str, Any],
+    shape: str = SHAPE,
+    cluster: str = "",
+    notes: Tuple[str, ...] = (),
+    *,
+    source_text: Optional[str] = None,
+    text_keys: Tuple[str, ...] = (),
 ) -> AuditRequest:
-    """record: a JSON object; a PartialDict when its text was cut."""
+    """record: a JSON object; a PartialDict when its text was cut.
+    source_text: the JSON text it was parsed from; text_keys: the keys from the top of that text to it."""
     event_cut = isinstance(record, PartialDict)
     object_ref = record.get("objectRef", MISSING)
     if object_ref is MISSING:
@@ -56,7 +63,7 @@ def read(
         verb=record.get("verb", MISSING),
         object_ref=object_ref,
         request_body=record.get("requestObject", MISSING),
-        body_keys=("requestObject",),
+        body_keys=(*text_keys, "requestObject"),
         response_body=record.get("responseObject", MISSING),
         audit_annotations=record.get("annotations", MISSING),
         response_code=response_code,
@@ -65,4 +72,5 @@ def read(
         description=description,
         event_cut=event_cut,
         notes=notes,
+        text=source_text,
     )
