@@ -3,7 +3,10 @@ record ends (split_lines), bounded reads (Lines), and splunklib's reader (record
 
 import csv
 import io
+import json
+import subprocess
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Dict, List
 
 from hypothesis import given, settings
@@ -144,3 +147,43 @@ def test_headers_of_no_known_layout_go_to_splunklibs_path() -> None:
     assert hostnet_recordpath.layout_of(["__mv_a", "a"]) is None
     assert hostnet_recordpath.layout_of(["a", "a", "__mv_a", "__mv_a"]) is None
     assert hostnet_recordpath.layout_of(["a", "b", "__mv_a", "__mv_b"]) is not None
+
+
+_NEW_COLUMNS_UNDER = """
+import csv, io, json, random, sys
+sys.path[:0] = [sys.argv[1], sys.argv[2]]
+import hostnet_recordpath, hostnet_sdk
+alphabet = ["a", ",", '"', "\\r", "\\n", "\\x00", "$", ";", " ", "\\u00e9", "\\u2028"]
+rnd = random.Random(7)
+def text():
+    return "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 5)))
+def value():
+    kind = rnd.random()
+    if kind < 0.4:
+        return text()
+    if kind < 0.8:
+        items = [text() for _ in range(rnd.randint(0, 4))]
+        return tuple(items) if kind < 0.6 else items
+    return rnd.choice([None, True, 3, [None, "a"], ("x", None), ["", ""], [""]])
+differ = []
+for _ in range(5000):
+    values = [value() for _ in range(rnd.randint(1, 6))]
+    expected = io.StringIO()
+    csv.writer(expected, dialect=hostnet_sdk.DIALECT).writerow(hostnet_recordpath.cells(values))
+    if hostnet_recordpath._LineWriter().new_columns(values) != expected.getvalue():
+        differ.append(repr(values))
+print(json.dumps(differ[:3]))
+"""
+
+
+def test_new_columns_are_the_c_writers_line_under_each_of_splunks_interpreters(
+    app_dir: Path, interpreters: Dict[str, str]
+) -> None:
+    # Python 3.9's writer quotes a NUL and 3.13's does not: the quick paths must give each one's line.
+    for python in interpreters.values():
+        paths = [str(app_dir / "lib"), str(app_dir / "bin")]
+        run = subprocess.run(
+            [python, "-c", _NEW_COLUMNS_UNDER, *paths], capture_output=True, text=True, check=False
+        )
+        assert run.returncode == 0, run.stderr
+        assert json.loads(run.stdout) == [], python

@@ -19,7 +19,7 @@ def is_event(record: Dict[str, Any]) -> bool:
     kind = record.get("kind")
     if kind in _EVENT_KINDS and str(record.get("apiVersion", "")).startswith("audit.k8s.io/"):
         return True
-    return any(key in record for key in _EVENT_KEYS)
+    return not record.keys().isdisjoint(_EVENT_KEYS)
 
 
 def read(
