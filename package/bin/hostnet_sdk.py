@@ -16,6 +16,7 @@ import sys
 import types
 from typing import Any, Callable, Dict, List, Optional
 
+WRITTEN_AGAINST = "2.1.1"
 _CLIENT = "splunklib.client"
 
 
@@ -29,8 +30,11 @@ def _import_searchcommands_without_client() -> None:
     xml) only to bind `Service`, which SearchCommand.service alone calls and hostnetcheck never does: about
     40 ms of CPU at every start of the command, 2% of a 10,000-event chunk. While searchcommands is first
     imported, `splunklib.client` is a placeholder whose Service imports the real module when called; the
-    placeholder is then removed, so any other import of splunklib.client gets the real one."""
+    placeholder is then removed, so any other import of splunklib.client gets the real one. Another
+    splunklib may import more of splunklib.client than Service: it is imported as it is."""
     if _CLIENT in sys.modules or "splunklib.searchcommands" in sys.modules:
+        return
+    if str(importlib.import_module("splunklib").__version__) != WRITTEN_AGAINST:
         return
     placeholder = types.ModuleType(_CLIENT)
     placeholder.Service = _client_service  # type: ignore[attr-defined]
@@ -52,8 +56,6 @@ from splunklib.searchcommands.internals import (  # noqa: E402
     RecordWriterV2,
 )
 from splunklib.searchcommands.search_command import SearchCommand  # noqa: E402
-
-WRITTEN_AGAINST = "2.1.1"
 
 # Private methods of splunklib the command overrides, with the first 16 hex digits of the sha256 of their
 # source in WRITTEN_AGAINST: the override replaces what they do, so a change to them must be read.

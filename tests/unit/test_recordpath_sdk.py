@@ -74,3 +74,15 @@ def test_the_command_starts_without_splunklib_client_and_service_still_works(
     )
     for python in interpreters.values():
         assert _in_the_built_app(python, app_dir, check) == [False, True, True], python
+
+
+def test_another_splunklib_is_imported_as_it_is(app_dir: Path, interpreters: Dict[str, str]) -> None:
+    # Its searchcommands may import more of splunklib.client than Service: no placeholder stands in for it.
+    check = (
+        "import json, splunklib; splunklib.__version__ = '9.9.9'; import hostnet_sdk; "
+        "loaded = 'splunklib.client' in sys.modules; "
+        "from splunklib.searchcommands import search_command; import splunklib.client as client; "
+        "print(json.dumps([loaded, search_command.Service is client.Service]))"
+    )
+    for python in interpreters.values():
+        assert _in_the_built_app(python, app_dir, check) == [True, True], python
