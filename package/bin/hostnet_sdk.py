@@ -20,9 +20,27 @@ WRITTEN_AGAINST = "2.1.1"
 _CLIENT = "splunklib.client"
 
 
+_PLACEHOLDER_MARK = "__hostnet_placeholder__"
+
+
+def _real_client() -> Any:
+    """splunklib.client itself, imported now if only the placeholder stands for it."""
+    module = sys.modules.get(_CLIENT)
+    if module is None or getattr(module, _PLACEHOLDER_MARK, False):
+        sys.modules.pop(_CLIENT, None)
+        module = importlib.import_module(_CLIENT)
+    return module
+
+
 def _client_service(*args: Any, **kwargs: Any) -> Any:
     """splunklib.client.Service, the module imported on first use."""
-    return importlib.import_module(_CLIENT).Service(*args, **kwargs)
+    return _real_client().Service(*args, **kwargs)
+
+
+def _client_attribute(name: str) -> Any:
+    if name.startswith("__"):  # what the import system asks of any module (__path__, ...): not client's
+        raise AttributeError(f"module {_CLIENT!r} has no attribute {name!r}")
+    return getattr(_real_client(), name)
 
 
 def _import_searchcommands_without_client() -> None:
@@ -30,14 +48,19 @@ def _import_searchcommands_without_client() -> None:
     xml) only to bind `Service`, which SearchCommand.service alone calls and hostnetcheck never does: about
     40 ms of CPU at every start of the command, 2% of a 10,000-event chunk. While searchcommands is first
     imported, `splunklib.client` is a placeholder whose Service imports the real module when called; the
-    placeholder is then removed, so any other import of splunklib.client gets the real one. Another
-    splunklib may import more of splunklib.client than Service: it is imported as it is."""
+    placeholder is then removed, so any later import of splunklib.client gets the real one. Code that
+    imports it during that window (a logging handler named by an admin's logging.conf, which
+    searchcommands loads as it is imported) gets the placeholder, which hands every other name over to the
+    real module (PEP 562). Another splunklib may import more of splunklib.client than Service: it is
+    imported as it is."""
     if _CLIENT in sys.modules or "splunklib.searchcommands" in sys.modules:
         return
     if str(importlib.import_module("splunklib").__version__) != WRITTEN_AGAINST:
         return
     placeholder = types.ModuleType(_CLIENT)
+    setattr(placeholder, _PLACEHOLDER_MARK, True)
     placeholder.Service = _client_service  # type: ignore[attr-defined]
+    placeholder.__getattr__ = _client_attribute  # type: ignore[method-assign]
     sys.modules[_CLIENT] = placeholder
     try:
         importlib.import_module("splunklib.searchcommands")

@@ -77,3 +77,47 @@ def test_level_saved_in_the_app_local_conf_is_used_without_loglevel(
     log = _run_with_splunk_home(str(app_copy / "bin" / "hostnetcheck.py"), python, tmp_path, [])
 
     assert any(" DEBUG " in line for line in log.splitlines()), log
+
+
+_HANDLER_CONF = """[loggers]
+keys = root
+
+[handlers]
+keys = forwarding
+
+[formatters]
+keys =
+
+[logger_root]
+level = WARNING
+handlers = forwarding
+
+[handler_forwarding]
+class = forwarding_handler.Handler
+args = ()
+"""
+_HANDLER_MODULE = """import logging
+from splunklib.client import connect  # noqa: F401 -- what a handler forwarding to splunkd imports
+
+
+class Handler(logging.StreamHandler):
+    pass
+"""
+
+
+def test_a_logging_conf_whose_handler_imports_splunklib_client_still_starts_the_command(
+    app_dir: Path, python: str, tmp_path: Path
+) -> None:
+    # splunklib loads an admin's local/logging.conf while searchcommands is being imported, which is when
+    # the command has a placeholder in place of splunklib.client (hostnet_sdk): every name must still be
+    # splunklib.client's.
+    app = tmp_path / app_dir.name
+    shutil.copytree(app_dir, app)
+    (app / "local").mkdir(exist_ok=True)
+    (app / "local" / "logging.conf").write_text(_HANDLER_CONF, encoding="utf-8")
+    (app / "bin" / "forwarding_handler.py").write_text(_HANDLER_MODULE, encoding="utf-8")
+
+    run = scp.run_command(str(app / "bin" / "hostnetcheck.py"), python, [RECORDS]).collect()
+
+    assert run.returncode == 0, run.stderr
+    assert [record["n"] for record in run.records] == ["0", "1", "2"]
