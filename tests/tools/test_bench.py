@@ -11,6 +11,7 @@ import contextlib
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
@@ -457,3 +458,17 @@ def test_the_engines_own_count_is_the_difference_per_event() -> None:
     ]
 
     assert bench_instructions.engine_lines(counts) == ["- engine, mixed/base: 80 instructions per event"]
+
+
+def test_the_add_ons_bytecode_is_written_before_measuring_and_a_file_that_does_not_compile_is_left(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "bin").mkdir()
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "bin" / "command.py").write_text("VALUE = 1\n", encoding="utf-8")
+    (tmp_path / "lib" / "newer.py").write_text("match = (\n", encoding="utf-8")
+
+    bench_measure.cache_bytecode(sys.executable, str(tmp_path))
+
+    assert [path.name.split(".")[0] for path in (tmp_path / "bin" / "__pycache__").iterdir()] == ["command"]
+    assert not (tmp_path / "lib" / "__pycache__").exists()

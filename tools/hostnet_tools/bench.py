@@ -357,6 +357,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args.app = os.path.abspath(args.app)
     work_dir = os.path.abspath(args.work_dir)
     players = contenders(args.app, work_dir)
+    bench_measure.cache_bytecode(args.python, args.app)
     _log(f"preparing inputs in {work_dir} (cached between runs)")
     timed_inputs = _inputs(args, work_dir, args.timed, args.workload_names, args.shape_names)
     memory_inputs = _inputs(

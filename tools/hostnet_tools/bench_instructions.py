@@ -26,7 +26,7 @@ import sys
 import tempfile
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from hostnet_tools import bench, bench_inputs, bench_workload, scp
+from hostnet_tools import bench, bench_inputs, bench_measure, bench_workload, scp
 
 _REFS = re.compile(r"^==\d+== I\s+refs:\s+([\d,]+)\s*$", re.MULTILINE)
 DEFAULT_CONTENDERS = (bench.HOSTNETCHECK, bench.PARSE_FLOOR, bench.PATH_FLOOR)
@@ -190,6 +190,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         files = bench_inputs.chunk_files(work_dir, workload, 1, args.events, seed=args.seed)
         inputs.update({(workload, shape): files[shape][0] for shape in args.shape_names})
     app = os.path.abspath(args.app)
+    bench_measure.cache_bytecode(args.python, app)
     jobs: List[Tuple[str, str, str, Callable[[], int]]] = [
         (player.name, *key, functools.partial(_instructions, args.valgrind, player, args.python, files))
         for key, files in inputs.items()

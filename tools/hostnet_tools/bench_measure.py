@@ -119,6 +119,17 @@ def run_in_helper(job: Dict[str, Any], tools_dir: str) -> Dict[str, Any]:
     return result
 
 
+def cache_bytecode(python: str, app_dir: str) -> None:
+    """Writes the bytecode of the add-on's modules (bin/, lib/) for `python`, as that interpreter does the
+    first time splunkd runs the command from a writable app directory: every later search starts from it.
+    Without it, on a machine that sets PYTHONDONTWRITEBYTECODE (this project's does), every measured run
+    would compile the add-on and splunklib again: 0.06 s more CPU per start (0.15 s against 0.09 s), which
+    the parse floor, standard library only, never pays. Files that do not compile under `python` (a
+    vendored package for newer interpreters) are left as they are."""
+    folders = [os.path.join(app_dir, folder) for folder in ("bin", "lib")]
+    subprocess.run([python, "-m", "compileall", "-q", *folders], capture_output=True, check=False)
+
+
 def machine(python: str, app_dir: str) -> Dict[str, str]:
     """Where the figures were taken."""
     version = subprocess.run([python, "--version"], capture_output=True, text=True, check=False)
