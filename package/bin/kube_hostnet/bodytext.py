@@ -4,12 +4,12 @@ json.loads keeps the last of a repeated key; the API server's typed decoding of 
 them all (godecode), so the body is decoded a second time from the text it was logged as.
 """
 
-import re
 from json.scanner import make_scanner
 from typing import Any, List, Optional, Tuple
 
 from kube_hostnet.godecode import PAIRS_DECODER, last_wins, same_scalar
 from kube_hostnet.jsondecode import DECODER
+from kube_hostnet.jsonread import skip_whitespace
 from kube_hostnet.limits import MAX_PAIRS_CHARS
 
 
@@ -46,43 +46,38 @@ def _value_at(text: str, keys: Tuple[str, ...]) -> Optional[int]:
     show it there, whole, before text ends."""
     position = 0
     for key in keys:
-        position = _skip_whitespace(text, position)
+        position = skip_whitespace(text, position)
         if not text.startswith("{", position):
             return None
         position += 1
         while True:
-            position = _skip_whitespace(text, position)
+            position = skip_whitespace(text, position)
             if not text.startswith('"', position):
                 return None  # `}`: the object has no such key, or the text is not JSON here
             try:
                 name, position = _SCAN(text, position)
             except (StopIteration, ValueError):
                 return None
-            position = _skip_whitespace(text, position)
+            position = skip_whitespace(text, position)
             if not text.startswith(":", position):
                 return None
-            position = _skip_whitespace(text, position + 1)
+            position = skip_whitespace(text, position + 1)
             if name == key:
                 break
             try:
                 _skipped, position = _SCAN(text, position)
             except (StopIteration, ValueError, RecursionError):
                 return None
-            position = _skip_whitespace(text, position)
+            position = skip_whitespace(text, position)
             if not text.startswith(",", position):
                 return None
             position += 1
     return position
 
 
-_WHITESPACE = re.compile(r"[ \t\n\r]*")
 # json's C scanner over DECODER's settings: one value from a position, (value, end). typeshed types its
 # argument as the scanner itself; any decoder is what it reads its settings from.
 _SCAN = make_scanner(DECODER)  # type: ignore[arg-type]
-
-
-def _skip_whitespace(text: str, position: int) -> int:
-    return _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
 
 
 def same_operations(pairs_value: Any, plain: List[Any]) -> bool:

@@ -117,6 +117,13 @@ def _loads(text: str) -> Parsed:
 _WS = r"[ \t\n\r]*"
 _WHITESPACE = re.compile(_WS)
 _WHITESPACE_CHARS = " \t\n\r"
+
+
+def skip_whitespace(text: str, position: int) -> int:
+    """Where the JSON whitespace that starts at position ends."""
+    return _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+
+
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _NUMBER_TAIL = re.compile(r"[-+0-9.eE]*\Z")
 # The rest of a string after its opening quote, up to and including the closing quote.

@@ -34,6 +34,17 @@ class Description(NamedTuple):
     cluster: str = ""
 
 
+class ReadContext(NamedTuple):
+    """What a shape reader is told of the record it reads: the shape to describe it as, and what the
+    records around it know (kube_hostnet.readers)."""
+
+    shape: str
+    cluster: str = ""  # the cluster an envelope names, when the record itself does not
+    notes: Tuple[str, ...] = ()  # what the parse of the text says, reported with any verdict
+    text: Optional[str] = None  # the JSON text the record was parsed from
+    text_keys: Tuple[str, ...] = ()  # the keys from the top of that text to the record
+
+
 class AuditRequest(NamedTuple):
     """What was asked, of which resource, with which bodies, which webhook records and which outcome.
 

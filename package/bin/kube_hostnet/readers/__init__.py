@@ -15,13 +15,13 @@ then what its envelopes hold.
 from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple
 
 from kube_hostnet.readers import envelope, gke, native
-from kube_hostnet.request import AuditRequest
+from kube_hostnet.request import AuditRequest, ReadContext
 
 
 class ShapeReader(NamedTuple):
     shape: str
     recognizes: Callable[[Dict[str, Any]], bool]
-    read: Callable[..., AuditRequest]  # (record, shape, cluster, notes, *, source_text, text_keys)
+    read: Callable[[Dict[str, Any], ReadContext], AuditRequest]
 
 
 SHAPE_READERS: Tuple[ShapeReader, ...] = (
@@ -50,7 +50,7 @@ def read_record(
     found = _recognized(record, _Outer("", "", notes, text, ()), depth=0)
     if found is not None:
         return found, True
-    return native.read(record, "", envelope.cluster_of(record), notes, source_text=text), False
+    return native.read(record, ReadContext("", envelope.cluster_of(record), notes, text)), False
 
 
 def _recognized(record: Dict[str, Any], outer: _Outer, depth: int) -> Optional[AuditRequest]:
@@ -58,8 +58,7 @@ def _recognized(record: Dict[str, Any], outer: _Outer, depth: int) -> Optional[A
         if reader.recognizes(record):
             shape = f"{reader.shape}:{outer.path}" if outer.path else reader.shape
             cluster = outer.cluster or envelope.cluster_of(record)
-            notes, keys = outer.notes, outer.text_keys
-            return reader.read(record, shape, cluster, notes, source_text=outer.text, text_keys=keys)
+            return reader.read(record, ReadContext(shape, cluster, outer.notes, outer.text, outer.text_keys))
     if depth >= envelope.MAX_ENVELOPE_DEPTH:
         return None
     for wrapped in envelope.unwrap(record):

@@ -19,12 +19,12 @@ GKE carries no level, stage, user groups or impersonated user; those stay MISSIN
 """
 
 import re
-from typing import Any, Dict, NamedTuple, Optional, Tuple
+from typing import Any, Dict, NamedTuple, Optional
 
 from kube_hostnet.jsondecode import number_value
 from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.readers.describe import code, member, text, texts
-from kube_hostnet.request import MISSING, AuditRequest, Description
+from kube_hostnet.request import MISSING, AuditRequest, Description, ReadContext
 from kube_hostnet.safetext import clean
 
 SHAPE = "gke_audit"
@@ -64,17 +64,12 @@ def is_entry(record: Dict[str, Any]) -> bool:
     return service == SERVICE_NAME  # type: ignore[no-any-return]
 
 
-def read(
-    record: Dict[str, Any],
-    shape: str = SHAPE,
-    cluster: str = "",
-    notes: Tuple[str, ...] = (),
-    *,
-    source_text: Optional[str] = None,
-    text_keys: Tuple[str, ...] = (),
-) -> AuditRequest:
-    """record: a JSON object is_entry recognized; a PartialDict when its text was cut.
-    source_text: the JSON text it was parsed from; text_keys: the keys from the top of that text to it."""
+# A record read on its own: no envelope, no text.
+_BARE = ReadContext(SHAPE)
+
+
+def read(record: Dict[str, Any], context: ReadContext = _BARE) -> AuditRequest:
+    """record: a JSON object is_entry recognized; a PartialDict when its text was cut."""
     event_cut = isinstance(record, PartialDict)
     payload = record["protoPayload"]
     method = method_target(payload.get("methodName"))
@@ -86,7 +81,7 @@ def read(
     authentication = payload.get("authenticationInfo")
     metadata = payload.get("requestMetadata")
     description = Description(
-        shape=shape,
+        shape=context.shape,
         user=text(member(authentication, "principalEmail")),
         src_ip=texts([member(metadata, "callerIp")]),
         user_agent=text(member(metadata, "callerSuppliedUserAgent")),
@@ -97,13 +92,13 @@ def read(
         name=text(ref.get("name")),
         response_code=code(response_code),
         audit_id=text(record.get("insertId")) or text(member(record.get("operation"), "id")),
-        cluster=_cluster(record.get("resource")) or cluster,
+        cluster=_cluster(record.get("resource")) or context.cluster,
     )
     return AuditRequest(
         verb=method.verb if method else MISSING,
         object_ref=object_ref,
         request_body=_body(payload.get("request", MISSING)),
-        body_keys=(*text_keys, "protoPayload", "request"),
+        body_keys=(*context.text_keys, "protoPayload", "request"),
         response_body=_body(response),
         audit_annotations=record.get("labels", MISSING),
         response_code=response_code,
@@ -111,8 +106,8 @@ def read(
         stage=MISSING,
         description=description,
         event_cut=event_cut,
-        notes=notes,
-        text=source_text,
+        notes=context.notes,
+        text=context.text,
     )
 
 

@@ -1,11 +1,11 @@
 """The native audit.k8s.io Event (v1 and v1beta1), as the API server's log and webhook backends write it."""
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict
 
 from kube_hostnet.jsondecode import number_value
 from kube_hostnet.jsonread import PartialDict
 from kube_hostnet.readers.describe import code, member, text, texts
-from kube_hostnet.request import MISSING, AuditRequest, Description
+from kube_hostnet.request import MISSING, AuditRequest, Description, ReadContext
 
 SHAPE = "k8s_audit"
 
@@ -22,17 +22,12 @@ def is_event(record: Dict[str, Any]) -> bool:
     return not record.keys().isdisjoint(_EVENT_KEYS)
 
 
-def read(
-    record: Dict[str, Any],
-    shape: str = SHAPE,
-    cluster: str = "",
-    notes: Tuple[str, ...] = (),
-    *,
-    source_text: Optional[str] = None,
-    text_keys: Tuple[str, ...] = (),
-) -> AuditRequest:
-    """record: a JSON object; a PartialDict when its text was cut.
-    source_text: the JSON text it was parsed from; text_keys: the keys from the top of that text to it."""
+# A record read on its own: no envelope, no text.
+_BARE = ReadContext(SHAPE)
+
+
+def read(record: Dict[str, Any], context: ReadContext = _BARE) -> AuditRequest:
+    """record: a JSON object; a PartialDict when its text was cut."""
     event_cut = isinstance(record, PartialDict)
     object_ref = record.get("objectRef", MISSING)
     if object_ref is MISSING:
@@ -43,7 +38,7 @@ def read(
     impersonated = record.get("impersonatedUser")
     ref = object_ref if isinstance(object_ref, dict) else {}
     description = Description(
-        shape=shape,
+        shape=context.shape,
         user=text(member(user, "username")),
         groups=texts(member(user, "groups")),
         impersonated_user=text(member(impersonated, "username")),
@@ -57,13 +52,13 @@ def read(
         response_code=code(response_code),
         stage=text(record.get("stage")),
         audit_id=text(record.get("auditID")),
-        cluster=cluster,
+        cluster=context.cluster,
     )
     return AuditRequest(
         verb=record.get("verb", MISSING),
         object_ref=object_ref,
         request_body=record.get("requestObject", MISSING),
-        body_keys=(*text_keys, "requestObject"),
+        body_keys=(*context.text_keys, "requestObject"),
         response_body=record.get("responseObject", MISSING),
         audit_annotations=record.get("annotations", MISSING),
         response_code=response_code,
@@ -71,6 +66,6 @@ def read(
         stage=record.get("stage", MISSING),
         description=description,
         event_cut=event_cut,
-        notes=notes,
-        text=source_text,
+        notes=context.notes,
+        text=context.text,
     )
