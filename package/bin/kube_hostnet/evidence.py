@@ -20,4 +20,6 @@ def join_reasons(reasons: Iterable[str]) -> str:
     for reason in reasons:
         if reason and reason not in unique:
             unique.append(reason)
+    if not unique:
+        return ""  # most verdicts: no reason to give
     return clean("; ".join(unique))

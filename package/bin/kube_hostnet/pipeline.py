@@ -64,7 +64,7 @@ def decide(request: AuditRequest, may_name_host_network: Callable[[], bool] = _m
     if decided is None or (evidence.has_last_applied() and may_name_host_network()):
         applied = evidence.last_applied()
     object_value = decided.hostnet if decided and decided.evidence != EVIDENCE_LAST_APPLIED else None
-    mismatch = annotation_mismatch(object_value, applied)
+    mismatch = applied is not None and annotation_mismatch(object_value, applied)
     if decided is None:
         if request.request_body is MISSING and evidence.response is None:
             reasons.append(_no_body_reason(request))
@@ -75,9 +75,9 @@ def decide(request: AuditRequest, may_name_host_network: Callable[[], bool] = _m
         return _undecided(request, notes + reasons, _first_gap(request, gaps), mismatch)
     reasons = [*notes, decided.note]
     if decided.hostnet != TRUE:
-        return Verdict(
-            decided.hostnet, decided.evidence, join_reasons(reasons), mismatch, request=request.description
-        )
+        # Positional (spec_path, namespace, workload, images: only `true` is described): most verdicts.
+        hostnet, evidence_name, reason = decided.hostnet, decided.evidence, join_reasons(reasons)
+        return Verdict(hostnet, evidence_name, reason, mismatch, "", "", "", (), request.description)
     response = evidence.response
     full_objects = [response]
     if request.verb in _FULL_OBJECT_VERBS or scope.verb_lost:

@@ -36,6 +36,21 @@ def host_network_value(spec: Dict[str, Any]) -> Optional[str]:
 def read_object(obj: Any, path: SpecPath, where: str) -> SpecRead:
     """Reads a whole object (not a patch): a missing pod spec or key in a complete object means false."""
     node = obj
+    for key in path:  # the walk every in-scope event takes, with nothing to say on the way
+        if type(node) is not dict or key not in node:
+            return _read_object_closely(obj, path, where)
+        node = node[key]
+    if type(node) is dict:
+        if HOST_NETWORK not in node:
+            return SpecRead(FALSE, "", node)
+        return SpecRead(TRUE if node[HOST_NETWORK] is True else FALSE, "", node)
+    return _read_object_closely(obj, path, where)
+
+
+def _read_object_closely(obj: Any, path: SpecPath, where: str) -> SpecRead:
+    """read_object where the walk met a cut or extracted object, a missing key or a value of another type:
+    the reason says which."""
+    node = obj
     for depth, key in enumerate(path):
         if not isinstance(node, dict):
             return SpecRead(UNKNOWN, f"{_at(where, path[:depth])} is not an object")

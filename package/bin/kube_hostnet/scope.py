@@ -18,6 +18,11 @@ class Scope(NamedTuple):
     verb_lost: bool = False  # judged although the verb was cut off: only `true` may be concluded
 
 
+# The two answers nearly every event gets, built once (a Scope is immutable).
+_NOT_JUDGED = Scope(None, FALSE, "")
+_JUDGED = {path: Scope(path) for path in POD_SPEC_PATHS.values()}
+
+
 def in_scope(request: AuditRequest) -> Scope:
     """Whether the request is judged, and where its pod spec lives (request.object_ref is a JSON object)."""
     ref = request.object_ref
@@ -36,7 +41,7 @@ def _scope(
 ) -> Scope:
     """ref_cut: objectRef was cut (absent keys may have been lost); event_cut: the event was."""
     if subresource is not MISSING and subresource not in (None, ""):
-        return Scope(None, FALSE, "")
+        return _NOT_JUDGED
     if resource is MISSING:
         return Scope(None, UNKNOWN, f"{'event cut before ' if ref_cut else 'no '}objectRef.resource")
     if not isinstance(resource, str):
@@ -48,7 +53,7 @@ def _scope(
     if path is None:
         if ref_cut and api_group is MISSING and resource in _SCOPED_RESOURCES:
             return Scope(None, UNKNOWN, "event cut inside objectRef")
-        return Scope(None, FALSE, "")
+        return _NOT_JUDGED
     if ref_cut and (api_group is MISSING or subresource is MISSING):
         return Scope(None, UNKNOWN, "event cut inside objectRef")
     if verb is MISSING:
@@ -58,5 +63,5 @@ def _scope(
     if not isinstance(verb, str):
         return Scope(None, UNKNOWN, "verb is not a string")
     if verb not in WRITE_VERBS:
-        return Scope(None, FALSE, "")
-    return Scope(path)
+        return _NOT_JUDGED
+    return _JUDGED[path]

@@ -19,7 +19,7 @@ from kube_hostnet.jsonread import is_partial
 from kube_hostnet.patches import UNTOUCHED, read_patch
 from kube_hostnet.podspec import dotted, read_object
 from kube_hostnet.request import MISSING, AuditRequest
-from kube_hostnet.resources import BY_RESOURCE, SpecPath
+from kube_hostnet.resources import BY_RESOURCE, POD_SPEC_PATHS, SpecPath
 from kube_hostnet.verdict import (
     EVIDENCE_LAST_APPLIED,
     EVIDENCE_PATCH,
@@ -75,7 +75,10 @@ class Evidence:
         return self._applied
 
     def has_last_applied(self) -> bool:
-        return any(annotation_text(holder) is not None for _, holder in _annotation_holders(self))
+        for _, holder in _annotation_holders(self):  # noqa: SIM110 -- any() over a generator costs more
+            if annotation_text(holder) is not None:
+                return True
+        return False
 
 
 class FoundAnnotation(NamedTuple):
@@ -109,6 +112,19 @@ def _object_in_response(request: AuditRequest) -> Optional[Dict[str, Any]]:
     return response if kind == _kind(request) and isinstance(response, dict) else None
 
 
+def _spec_path_text(owner: str, path: SpecPath) -> str:
+    """owner.dotted.path: the hostnet_spec_path of a reading (the table's paths are spelled once, here)."""
+    text = _SPEC_PATH_TEXT.get((owner, path))
+    return text if text is not None else f"{owner}.{dotted(path)}"
+
+
+_SPEC_PATH_TEXT: Dict[Tuple[str, SpecPath], str] = {
+    (owner, path): f"{owner}.{dotted(path)}"
+    for owner in (EVIDENCE_RESPONSE_OBJECT, EVIDENCE_REQUEST_OBJECT)
+    for path in POD_SPEC_PATHS.values()
+}
+
+
 def response_object(evidence: Evidence) -> Optional[Reading]:
     request = evidence.request
     response = request.response_body
@@ -129,14 +145,9 @@ def response_object(evidence: Evidence) -> Optional[Reading]:
             reason = f"responseObject is {shown}, not the object (a transformed response)"
         return Reading(UNKNOWN, EVIDENCE_RESPONSE_OBJECT, reason=reason)
     read = read_object(obj, evidence.path, EVIDENCE_RESPONSE_OBJECT)
-    return Reading(
-        read.hostnet,
-        EVIDENCE_RESPONSE_OBJECT,
-        f"{EVIDENCE_RESPONSE_OBJECT}.{dotted(evidence.path)}",
-        read.spec,
-        read.reason,
-        gap=CUT if is_partial(obj) else UNREADABLE,
-    )
+    spec_path = _spec_path_text(EVIDENCE_RESPONSE_OBJECT, evidence.path)
+    gap = CUT if is_partial(obj) else UNREADABLE
+    return Reading(read.hostnet, EVIDENCE_RESPONSE_OBJECT, spec_path, read.spec, read.reason, "", gap)
 
 
 def request_body(evidence: Evidence) -> Optional[Reading]:
@@ -147,7 +158,7 @@ def request_body(evidence: Evidence) -> Optional[Reading]:
         return None
     if body is None:
         return Reading(UNKNOWN, EVIDENCE_REQUEST_OBJECT, reason="requestObject is null", gap=NO_BODY)
-    spec_path = f"{EVIDENCE_REQUEST_OBJECT}.{dotted(evidence.path)}"
+    spec_path = _spec_path_text(EVIDENCE_REQUEST_OBJECT, evidence.path)
     if _is_patch(evidence):
         read = read_patch(body, evidence.path, request.text, request.body_keys)
         hostnet, reason, gap = read.hostnet, read.reason, CUT if is_partial(body) else _gap_of(read.reason)

@@ -47,6 +47,11 @@ def read_record(
     """The record's AuditRequest and whether a shape recognized it; an unrecognized record is read as a
     native Event (which then says what it lacks), with no shape in its description. text: the JSON text
     the record was parsed from."""
+    # _recognized's first step for a record outside any envelope, without its bookkeeping: nearly every
+    # record is the first shape's.
+    first = SHAPE_READERS[0]
+    if first.recognizes(record):
+        return first.read(record, ReadContext(first.shape, envelope.cluster_of(record), notes, text)), True
     found = _recognized(record, _Outer("", "", notes, text, ()), depth=0)
     if found is not None:
         return found, True

@@ -61,4 +61,7 @@ def _parsed(value: str) -> Any:
 
 def cluster_of(record: Dict[str, Any]) -> str:
     """The cluster an outer record names: AKS's ARM resourceId, OpenShift's collector cluster_id."""
-    return text(record.get("resourceId")) or text(member(record.get("openshift"), "cluster_id"))
+    resource_id, openshift = record.get("resourceId"), record.get("openshift")
+    if resource_id is None and openshift is None:
+        return ""  # a native event's record names no cluster
+    return text(resource_id) or text(member(openshift, "cluster_id"))

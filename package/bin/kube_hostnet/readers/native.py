@@ -4,7 +4,7 @@ from typing import Any, Dict
 
 from kube_hostnet.jsondecode import number_value
 from kube_hostnet.jsonread import PartialDict
-from kube_hostnet.readers.describe import code, member, text, texts
+from kube_hostnet.readers.describe import code, member, text_values, texts
 from kube_hostnet.request import MISSING, AuditRequest, Description, ReadContext
 
 SHAPE = "k8s_audit"
@@ -22,6 +22,9 @@ def is_event(record: Dict[str, Any]) -> bool:
     return not record.keys().isdisjoint(_EVENT_KEYS)
 
 
+# What a field that is not a JSON object is read as: it has no members.
+_NOTHING: Dict[str, Any] = {}
+
 # A record read on its own: no envelope, no text.
 _BARE = ReadContext(SHAPE)
 
@@ -29,43 +32,74 @@ _BARE = ReadContext(SHAPE)
 def read(record: Dict[str, Any], context: ReadContext = _BARE) -> AuditRequest:
     """record: a JSON object; a PartialDict when its text was cut."""
     event_cut = isinstance(record, PartialDict)
-    object_ref = record.get("objectRef", MISSING)
+    get = record.get
+    object_ref = get("objectRef", MISSING)
     if object_ref is MISSING:
         object_ref = PartialDict() if event_cut else {}
-    status = record.get("responseStatus")
-    response_code = number_value(member(status, "code"), 3)
-    user = record.get("user")
-    impersonated = record.get("impersonatedUser")
-    ref = object_ref if isinstance(object_ref, dict) else {}
+    response_code = number_value(member(get("responseStatus"), "code"), 3)
+    user = get("user")
+    user = user if isinstance(user, dict) else _NOTHING
+    impersonated = get("impersonatedUser")
+    ref = object_ref if isinstance(object_ref, dict) else _NOTHING
+    ref_get = ref.get
+    verb = get("verb", MISSING)
+    stage = get("stage", MISSING)
+    # Every event is described: positional values, one text_values loop (kube_hostnet.readers.describe).
+    (
+        username,
+        impersonated_user,
+        user_agent,
+        verb_text,
+        resource,
+        subresource,
+        namespace,
+        name,
+        stage_text,
+        audit_id,
+    ) = text_values(
+        (
+            user.get("username"),
+            member(impersonated, "username"),
+            get("userAgent"),
+            verb,
+            ref_get("resource"),
+            ref_get("subresource"),
+            ref_get("namespace"),
+            ref_get("name"),
+            stage,
+            get("auditID"),
+        )
+    )
     description = Description(
-        shape=context.shape,
-        user=text(member(user, "username")),
-        groups=texts(member(user, "groups")),
-        impersonated_user=text(member(impersonated, "username")),
-        src_ip=texts(record.get("sourceIPs")),
-        user_agent=text(record.get("userAgent")),
-        verb=text(record.get("verb")),
-        resource=text(ref.get("resource")),
-        subresource=text(ref.get("subresource")),
-        namespace=text(ref.get("namespace")),
-        name=text(ref.get("name")),
-        response_code=code(response_code),
-        stage=text(record.get("stage")),
-        audit_id=text(record.get("auditID")),
-        cluster=context.cluster,
+        context.shape,
+        username,
+        texts(user.get("groups")),
+        impersonated_user,
+        texts(get("sourceIPs")),
+        user_agent,
+        verb_text,
+        resource,
+        subresource,
+        namespace,
+        name,
+        code(response_code),
+        stage_text,
+        audit_id,
+        context.cluster,
     )
     return AuditRequest(
-        verb=record.get("verb", MISSING),
-        object_ref=object_ref,
-        request_body=record.get("requestObject", MISSING),
-        body_keys=(*context.text_keys, "requestObject"),
-        response_body=record.get("responseObject", MISSING),
-        audit_annotations=record.get("annotations", MISSING),
-        response_code=response_code,
-        level=record.get("level", MISSING),
-        stage=record.get("stage", MISSING),
-        description=description,
-        event_cut=event_cut,
-        notes=context.notes,
-        text=context.text,
+        verb,
+        object_ref,
+        get("requestObject", MISSING),
+        get("responseObject", MISSING),
+        get("annotations", MISSING),
+        response_code,
+        get("level", MISSING),
+        stage,
+        description,
+        event_cut,
+        context.notes,
+        False,
+        context.text,
+        (*context.text_keys, "requestObject"),
     )
