@@ -144,6 +144,9 @@ _TERMINATOR: str = hostnet_sdk.DIALECT.lineterminator
 # What makes the writer quote a value: the quote, a line break, a NUL (Python 3.9 quotes it, 3.13 does not).
 _QUOTED = tuple(sorted({_QUOTE, "\r", "\n", "\x00", *_TERMINATOR}))
 _SPECIAL = tuple(sorted({*_QUOTED, _DELIMITER}))
+_LISTS = (tuple, list)
+_MAX_KINDS_KEPT = 64
+_MAX_MULTIVALUES_KEPT = 1024
 
 
 def _has_any(text: str, chars: Tuple[str, ...]) -> bool:
@@ -170,6 +173,8 @@ class _LineWriter:
     def __init__(self) -> None:
         self._lines: List[str] = []
         self._writer = csv.writer(self, dialect=hostnet_sdk.DIALECT)
+        self._positions: Dict[Tuple[type, ...], Tuple[int, ...]] = {}
+        self._multivalues: Dict[Tuple[str, ...], Tuple[str, str]] = {}
 
     def write(self, line: str) -> None:
         self._lines.append(line)
@@ -191,35 +196,72 @@ class _LineWriter:
 
     def new_columns(self, values: Sequence[Value]) -> str:
         """The line the writer writes for `cells(values)`, built with as few steps as the values allow: this
-        runs once for every row. A str value, or a list of one str, is its own cell, checked for quoting with
-        the others at once; an empty list is two empty cells; a value of several str items has a line feed
-        in its cell, so the writer always quotes that cell, and quoting doubles the quotes, whatever the
-        interpreter. Anything else is written as `cells` writes it."""
-        parts: List[str] = []
-        plain: List[str] = []
-        for value in values:
-            kind = type(value)
-            if kind is str:
-                parts += (value, "")
-                plain.append(value)
-                continue
-            if kind is tuple or kind is list:
+        runs once for every row. The str values are laid into every other cell at once; only the others are
+        looked at, one by one: a list of one str is its own cell, an empty list two empty cells, and a list
+        of several str items has a line feed in its cell, so the writer always quotes that cell, and quoting
+        doubles the quotes, whatever the interpreter. Anything else is written as `cells` writes it."""
+        parts: List[str] = [""] * (2 * len(values))
+        parts[::2] = values
+        written: List[Tuple[int, str]] = []  # cells that are already as the writer writes them
+        for index in self._not_str(values):
+            value = values[index]
+            column = 2 * index
+            if type(value) in _LISTS:
                 if not value:
-                    parts += ("", "")
+                    parts[column] = ""
                     continue
                 if len(value) == 1 and type(value[0]) is str:
-                    parts += (value[0], "")
-                    plain.append(value[0])
+                    parts[column] = value[0]
                     continue
-                if len(value) > 1 and all(type(item) is str for item in value):
-                    single = "\n".join(value)
-                    multi = "$" + "$;$".join([item.replace("$", "$$") for item in value]) + "$"
-                    parts += (_QUOTE + single.replace(_QUOTE, _QUOTE + _QUOTE) + _QUOTE, self.cell(multi))
+                pair = self._multivalue_cells(value)
+                if pair is not None:
+                    written += ((column, pair[0]), (column + 1, pair[1]))
+                    parts[column] = ""
                     continue
-            parts += [self.cell(text) for text in _pair(value)]
-        if _special("".join(plain)):
+            single, multi = _pair(value)
+            written += ((column, self.cell(single)), (column + 1, self.cell(multi)))
+            parts[column] = ""
+        joined = _DELIMITER.join(parts)
+        if joined.count(_DELIMITER) != len(parts) - 1 or _has_any(joined, _QUOTED):
             return _DELIMITER.join([self.cell(text) for text in cells(values)]) + _TERMINATOR
-        return _DELIMITER.join(parts) + _TERMINATOR
+        if written:
+            for column, text in written:
+                parts[column] = text
+            joined = _DELIMITER.join(parts)
+        return joined + _TERMINATOR
+
+    def _multivalue_cells(self, value: Sequence[Any]) -> Optional[Tuple[str, str]]:
+        """The two cells of a value of several str items, as the writer writes them; None for any other.
+        The same values come back row after row (a service account's groups), so the cells of a tuple are
+        kept (a bounded store)."""
+        if len(value) < 2:
+            return None
+        for item in value:
+            if type(item) is not str:
+                return None
+        known = self._multivalues.get(value) if type(value) is tuple else None
+        if known is not None:
+            return known
+        single = "\n".join(value)
+        multi = "$" + "$;$".join([item.replace("$", "$$") for item in value]) + "$"
+        pair = (_QUOTE + single.replace(_QUOTE, _QUOTE + _QUOTE) + _QUOTE, self.cell(multi))
+        if type(value) is tuple:
+            if len(self._multivalues) >= _MAX_MULTIVALUES_KEPT:
+                self._multivalues.clear()
+            self._multivalues[value] = pair
+        return pair
+
+    def _not_str(self, values: Sequence[Value]) -> Tuple[int, ...]:
+        """The positions of the values that are not str. A command gives each column values of one type or
+        two, so the answer is kept per sequence of types (a few per search; the store is bounded anyway)."""
+        kinds = tuple(map(type, values))
+        positions = self._positions.get(kinds)
+        if positions is None:
+            if len(self._positions) >= _MAX_KINDS_KEPT:
+                self._positions.clear()
+            positions = tuple(index for index, kind in enumerate(kinds) if kind is not str)
+            self._positions[kinds] = positions
+        return positions
 
 
 def _restored_records(records: Iterable[Dict[str, Value]], lines: hostnet_rows.Lines) -> Iterator[Any]:
