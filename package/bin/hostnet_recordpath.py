@@ -26,6 +26,7 @@ as the multivalue encoding of another field, so a field literally named `__mv_x`
 import csv
 import itertools
 import json
+from functools import partial
 from typing import (
     Any,
     Callable,
@@ -325,7 +326,7 @@ def _copied_rows(
             value = decode(row[mv_column])
         elif column is not None:
             value = row[column]
-        new_values = judge(value, _RecordOf(layout, row))
+        new_values = judge(value, partial(record_of, layout, row))  # the record, built only if asked for
         count += 1
         end = line_end_length(raw[-1]) if whole else None
         if end is None:
@@ -340,16 +341,3 @@ def _copied_rows(
         body += b","
         body += writer.new_columns(new_values).encode("utf-8")
     return body, count
-
-
-class _RecordOf:
-    """Builds a row's record when called: only for events whose event field is empty."""
-
-    __slots__ = ("layout", "row")
-
-    def __init__(self, layout: Layout, row: Sequence[str]) -> None:
-        self.layout = layout
-        self.row = row
-
-    def __call__(self) -> Dict[str, Value]:
-        return record_of(self.layout, self.row)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kube_hostnet import jsonread, limits
+from kube_hostnet import jsondecode, jsonread, limits
 from kube_hostnet.jsonread import SKIPPED, PartialDict, PartialList, parse, parse_tolerant
 from tests.support.engine_events import event, judge, obj, spec
 
@@ -234,3 +234,31 @@ def test_event_text_that_cannot_be_an_object_skips_the_tolerant_parser(
 def test_a_cut_event_object_with_leading_whitespace_is_still_read_tolerantly() -> None:
     raw = " \n" + json.dumps(event("pods", "create", request=obj(pod_spec=spec(True))))
     assert judge(raw[:-3]).hostnet == "true"
+
+
+def _decoded(decode, text: str) -> object:  # type: ignore[no-untyped-def]
+    """What decode gives for text: its value, or the kind, message and position of what it raises."""
+    try:
+        return ("value", decode(text))
+    except json.JSONDecodeError as exc:
+        return ("error", exc.msg, exc.pos)
+    except RecursionError:
+        return ("recursion",)
+
+
+json_texts = st.one_of(
+    json_values.map(json.dumps),
+    st.tuples(json_values.map(json.dumps), st.sampled_from(["", " ", "\n\t", " x", "}", "{}", "\r\n "])).map(
+        lambda parts: parts[0] + parts[1]
+    ),
+    st.tuples(st.sampled_from(["", " ", "\n", "x"]), json_values.map(json.dumps)).map("".join),
+    st.text(alphabet=' \t\r\n{}[]":,0123456789.eE+-truefalsn\\u', max_size=30),
+    st.just("[" * 5000),
+)
+
+
+@settings(max_examples=300)
+@given(json_texts)
+def test_the_engines_loads_is_the_decoders_decode(text: str) -> None:
+    # jsondecode.loads calls the C scanner itself; values, error messages and positions must stay json's.
+    assert _decoded(jsondecode.loads, text) == _decoded(jsondecode.DECODER.decode, text)

@@ -20,6 +20,23 @@ def decoder(**hooks: Any) -> json.JSONDecoder:
 
 
 DECODER = decoder()
+# Both are json.decoder's own (the C scanner decode() calls, and its whitespace pattern); typeshed omits them.
+_SCAN: Callable[[str, int], Tuple[Any, int]] = DECODER.scan_once  # type: ignore[attr-defined]
+_SKIP_WHITESPACE = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
+
+
+def loads(text: str) -> Any:
+    """DECODER.decode(text): the same value, or the same JSONDecodeError, without the two Python frames
+    decode() and raw_decode() add to the C scanner (every event is read)."""
+    try:
+        value, end = _SCAN(text, _SKIP_WHITESPACE(text, 0).end())
+    except StopIteration as err:
+        raise json.JSONDecodeError("Expecting value", text, err.value) from None
+    if end != len(text):
+        end = _SKIP_WHITESPACE(text, end).end()
+        if end != len(text):
+            raise json.JSONDecodeError("Extra data", text, end)
+    return value
 
 
 def kind_of(value: Any) -> str:

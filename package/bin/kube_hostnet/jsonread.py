@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any, Dict, List, NamedTuple, Tuple
 
-from kube_hostnet.jsondecode import DECODER, NUMBER_TEXT
+from kube_hostnet.jsondecode import DECODER, NUMBER_TEXT, loads
 from kube_hostnet.limits import (
     CHARS_PER_TOLERANT_STEP,
     KIB,
@@ -107,7 +107,7 @@ def _size(chars: int) -> str:
 
 def _loads(text: str) -> Parsed:
     try:
-        return Parsed(DECODER.decode(text))
+        return Parsed(loads(text))
     except RecursionError:
         return Parsed(error="nested too deeply for json.loads")
     except ValueError as exc:
