@@ -80,6 +80,32 @@ def test_new_columns_are_the_line_the_c_writer_writes_for_their_cells(values: Li
     assert hostnet_recordpath._LineWriter().new_columns(values) == expected.getvalue()
 
 
+def _writers_line(values: List[Any]) -> str:
+    expected = io.StringIO()
+    csv.writer(expected, dialect=hostnet_sdk.DIALECT).writerow(hostnet_recordpath.cells(values))
+    return expected.getvalue()
+
+
+@settings(max_examples=200)
+@given(rows=st.lists(st.lists(st.one_of(_verdict_like, _cell_values), min_size=1, max_size=6), max_size=8))
+def test_one_writer_over_many_rows_writes_each_rows_line(rows: List[List[Any]]) -> None:
+    # A row's line never depends on what the writer kept from the rows before it (value types, multivalue
+    # cells): one writer over the rows, each written twice, gives every row the C writer's line.
+    writer = hostnet_recordpath._LineWriter()
+    for values in rows + rows:
+        assert writer.new_columns(values) == _writers_line(values)
+
+
+def test_the_writers_stores_stay_bounded_and_right_when_full() -> None:
+    writer = hostnet_recordpath._LineWriter()
+    kept = hostnet_recordpath._MAX_MULTIVALUES_KEPT
+    for number in range(2 * kept + 3):
+        values = [f"v{number}", (f"a{number}", 'b"$'), *([()] * (number % 70))]
+        assert writer.new_columns(values) == _writers_line(values)
+    assert len(writer._multivalues) <= kept
+    assert len(writer._positions) <= hostnet_recordpath._MAX_KINDS_KEPT
+
+
 @settings(max_examples=300)
 @given(data=st.binary(max_size=60) | st.text(st.sampled_from('a\r\n"'), max_size=30).map(str.encode))
 def test_lines_cut_where_splunklibs_reader_ends_records(data: bytes) -> None:
