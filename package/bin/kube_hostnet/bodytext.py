@@ -4,12 +4,10 @@ json.loads keeps the last of a repeated key; the API server's typed decoding of 
 them all (godecode), so the body is decoded a second time from the text it was logged as.
 """
 
-from json.scanner import make_scanner
 from typing import Any, List, Optional, Tuple
 
 from kube_hostnet.godecode import PAIRS_DECODER, last_wins, same_scalar
-from kube_hostnet.jsondecode import DECODER
-from kube_hostnet.jsonread import skip_whitespace
+from kube_hostnet.jsondecode import SCAN, skip_whitespace
 from kube_hostnet.limits import MAX_PAIRS_CHARS
 
 
@@ -55,7 +53,7 @@ def _value_at(text: str, keys: Tuple[str, ...]) -> Optional[int]:
             if not text.startswith('"', position):
                 return None  # `}`: the object has no such key, or the text is not JSON here
             try:
-                name, position = _SCAN(text, position)
+                name, position = SCAN(text, position)
             except (StopIteration, ValueError):
                 return None
             position = skip_whitespace(text, position)
@@ -65,7 +63,7 @@ def _value_at(text: str, keys: Tuple[str, ...]) -> Optional[int]:
             if name == key:
                 break
             try:
-                _skipped, position = _SCAN(text, position)
+                _skipped, position = SCAN(text, position)
             except (StopIteration, ValueError, RecursionError):
                 return None
             position = skip_whitespace(text, position)
@@ -73,11 +71,6 @@ def _value_at(text: str, keys: Tuple[str, ...]) -> Optional[int]:
                 return None
             position += 1
     return position
-
-
-# json's C scanner over DECODER's settings: one value from a position, (value, end). typeshed types its
-# argument as the scanner itself; any decoder is what it reads its settings from.
-_SCAN = make_scanner(DECODER)  # type: ignore[arg-type]
 
 
 def same_operations(pairs_value: Any, plain: List[Any]) -> bool:

@@ -8,6 +8,8 @@ only for a status code (number_value).
 """
 
 import json
+import re
+from json.scanner import make_scanner
 from typing import Any, Callable, Optional, Tuple
 
 Number = bytes
@@ -20,20 +22,28 @@ def decoder(**hooks: Any) -> json.JSONDecoder:
 
 
 DECODER = decoder()
-# Both are json.decoder's own (the C scanner decode() calls, and its whitespace pattern); typeshed omits them.
-_SCAN: Callable[[str, int], Tuple[Any, int]] = DECODER.scan_once  # type: ignore[attr-defined]
-_SKIP_WHITESPACE = json.decoder.WHITESPACE.match  # type: ignore[attr-defined]
+# json's C scanner over DECODER's settings: one value from a position, (value, end); what decode() calls.
+# typeshed types its argument as the scanner itself; any decoder is what it reads its settings from.
+SCAN: Callable[[str, int], Tuple[Any, int]] = make_scanner(DECODER)  # type: ignore[arg-type]
+# JSON's whitespace (RFC 8259), the run decode() skips before and after a value.
+WHITESPACE = re.compile(r"[ \t\n\r]*")
+WHITESPACE_CHARS = " \t\n\r"
+
+
+def skip_whitespace(text: str, position: int) -> int:
+    """Where the JSON whitespace that starts at position ends."""
+    return WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
 
 
 def loads(text: str) -> Any:
     """DECODER.decode(text): the same value, or the same JSONDecodeError, without the two Python frames
     decode() and raw_decode() add to the C scanner (every event is read)."""
     try:
-        value, end = _SCAN(text, _SKIP_WHITESPACE(text, 0).end())
+        value, end = SCAN(text, WHITESPACE.match(text).end())  # type: ignore[union-attr]
     except StopIteration as err:
         raise json.JSONDecodeError("Expecting value", text, err.value) from None
     if end != len(text):
-        end = _SKIP_WHITESPACE(text, end).end()
+        end = skip_whitespace(text, end)
         if end != len(text):
             raise json.JSONDecodeError("Extra data", text, end)
     return value

@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any, Dict, List, NamedTuple, Tuple
 
-from kube_hostnet.jsondecode import DECODER, NUMBER_TEXT, loads
+from kube_hostnet.jsondecode import DECODER, NUMBER_TEXT, WHITESPACE, WHITESPACE_CHARS, loads, skip_whitespace
 from kube_hostnet.limits import (
     CHARS_PER_TOLERANT_STEP,
     KIB,
@@ -75,7 +75,7 @@ def parse(text: str, object_only: bool = False) -> Parsed:
     loaded = _loads(text)
     if not loaded.error:
         return loaded
-    if object_only and not text.startswith("{", _WHITESPACE.match(text).end()):  # type: ignore[union-attr]
+    if object_only and not text.startswith("{", skip_whitespace(text, 0)):
         return Parsed(error=f"{loaded.error}; not a JSON object")
     if len(text) > MAX_TOLERANT_CHARS:
         return Parsed(
@@ -112,16 +112,6 @@ def _loads(text: str) -> Parsed:
         return Parsed(error="nested too deeply for json.loads")
     except ValueError as exc:
         return Parsed(error=f"not valid JSON ({exc})")
-
-
-_WS = r"[ \t\n\r]*"
-_WHITESPACE = re.compile(_WS)
-_WHITESPACE_CHARS = " \t\n\r"
-
-
-def skip_whitespace(text: str, position: int) -> int:
-    """Where the JSON whitespace that starts at position ends."""
-    return _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
 
 
 _NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
@@ -275,8 +265,8 @@ def _parse_tolerant(text: str, max_depth: int, budget: _Budget) -> Parsed:
     try:
         while True:
             budget.step()
-            if pos < end and text[pos] in _WHITESPACE_CHARS:
-                pos = _WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
+            if pos < end and text[pos] in WHITESPACE_CHARS:
+                pos = WHITESPACE.match(text, pos).end()  # type: ignore[union-attr]
             if pos >= end:
                 if state == _END:
                     return Parsed(result, deep_skipped=deep_skipped, steps=budget.steps)
