@@ -2,7 +2,7 @@
 
 from typing import Any, Mapping, Optional
 
-from kube_hostnet import jsonread, pipeline, readers
+from kube_hostnet import jsonread, pipeline, readers, shortcut
 from kube_hostnet.gaps import CUT, NOT_AUDIT, NOT_JSON, OVERSIZED
 from kube_hostnet.jsondecode import kind_of
 from kube_hostnet.limits import MAX_TOLERANT_CHARS, MAX_TOLERANT_DEPTH
@@ -14,20 +14,23 @@ from kube_hostnet.verdict import EVIDENCE_FIELDS, EVIDENCE_NONE, UNKNOWN, Verdic
 
 def assess(raw: Optional[str], fields: Optional[Mapping[str, Any]] = None) -> Verdict:
     """Never raises: a failure inside the engine is an `unknown` verdict that says so."""
-    return _guarded(raw, fields, early_exit=True)
+    try:
+        return _assess(raw, fields, True)
+    except Exception as exc:  # noqa: BLE001 -- one odd event must not end the search
+        return _internal_error(exc)
 
 
 def assess_without_early_exit(raw: Optional[str], fields: Optional[Mapping[str, Any]] = None) -> Verdict:
-    """assess reading every event as if it could name hostNetwork: the same verdicts, more slowly. The
-    reference the early exit is tested against."""
-    return _guarded(raw, fields, early_exit=False)
-
-
-def _guarded(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit: bool) -> Verdict:
+    """assess reading every event as if it could name hostNetwork, and through the general path only: the
+    same verdicts, more slowly. The reference the early exit and kube_hostnet.shortcut are tested against."""
     try:
-        return _assess(raw, fields, early_exit)
+        return _assess(raw, fields, False)
     except Exception as exc:  # noqa: BLE001 -- one odd event must not end the search
-        return unknown(f"internal error in the engine ({type(exc).__name__})")
+        return _internal_error(exc)
+
+
+def _internal_error(exc: Exception) -> Verdict:
+    return unknown(f"internal error in the engine ({type(exc).__name__})")
 
 
 def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit: bool) -> Verdict:
@@ -48,7 +51,8 @@ def _assess(raw: Optional[str], fields: Optional[Mapping[str, Any]], early_exit:
         notes.append(f"nesting deeper than {MAX_TOLERANT_DEPTH} levels skipped")
     request, recognized = readers.read_record(parsed.value, tuple(notes), raw)
     if early_exit:
-        verdict = pipeline.decide(request, lambda: may_name_host_network(raw))
+        quick = shortcut.false_by_logged_object(request)
+        verdict = quick if quick is not None else pipeline.decide(request, lambda: may_name_host_network(raw))
     else:
         verdict = pipeline.decide(request)
     if not recognized and verdict.hostnet == UNKNOWN:

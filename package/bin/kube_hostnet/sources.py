@@ -55,7 +55,7 @@ class Evidence:
         self.path = path
         self.verb_lost = verb_lost
         # The logged response when it is the object, else None (read once: three sources need it).
-        self.response = _object_in_response(request)
+        self.response = object_in_response(request)
         self._applied: Optional[FoundAnnotation] = None
 
     def last_applied(self) -> Optional[LastApplied]:
@@ -93,7 +93,7 @@ def _kind(request: AuditRequest) -> Optional[str]:
     return row.kind if row else None
 
 
-def _object_in_response(request: AuditRequest) -> Optional[Dict[str, Any]]:
+def object_in_response(request: AuditRequest) -> Optional[Dict[str, Any]]:
     """The logged response when it *is* the object: of the resource's kind. A client that asks for a
     transformed response (`Accept: ...;as=PartialObjectMetadata` or `as=Table`) gets, and the audit log
     records, an object of another kind without the spec; a Table that includes the object
