@@ -146,7 +146,6 @@ _TERMINATOR: str = hostnet_sdk.DIALECT.lineterminator
 _QUOTED = tuple(sorted({_QUOTE, "\r", "\n", "\x00", *_TERMINATOR}))
 _SPECIAL = tuple(sorted({*_QUOTED, _DELIMITER}))
 _LISTS = (tuple, list)
-_MAX_KINDS_KEPT = 64
 _MAX_MULTIVALUES_KEPT = 1024
 
 
@@ -174,7 +173,11 @@ class _LineWriter:
     def __init__(self) -> None:
         self._lines: List[str] = []
         self._writer = csv.writer(self, dialect=hostnet_sdk.DIALECT)
-        self._positions: Dict[Tuple[type, ...], Tuple[int, ...]] = {}
+        # Where the last row had values that are not str: a command gives each column values of one type
+        # or two, so the next row mostly has them at the same places (a str elsewhere costs nothing to
+        # check: the delimiter's join takes only str).
+        self._not_str: Tuple[int, ...] = ()
+        self._width = -1
         self._multivalues: Dict[Tuple[str, ...], Tuple[str, str]] = {}
 
     def write(self, line: str) -> None:
@@ -200,13 +203,16 @@ class _LineWriter:
         runs once for every row. The str values are laid into every other cell at once; only the others are
         looked at, one by one: a list of one str is its own cell, an empty list two empty cells, and a list
         of several str items has a line feed in its cell, so the writer always quotes that cell, and quoting
-        doubles the quotes, whatever the interpreter. Anything else is written as `cells` writes it."""
+        doubles the quotes, whatever the interpreter. Anything else is written as `cells` writes it. (A str
+        subclass where the last row had a str is written as its characters; the engine gives only str.)"""
         parts: List[str] = [""] * (2 * len(values))
         parts[::2] = values
         written: List[Tuple[int, str]] = []  # cells that are already as the writer writes them
-        for index in self._not_str(values):
+        for index in self._not_str if len(values) == self._width else self._learn(values):
             value = values[index]
             column = 2 * index
+            if type(value) is str:
+                continue  # a str where the last row had something else: its cell is already laid
             if type(value) in _LISTS:
                 if not value:
                     parts[column] = ""
@@ -222,7 +228,11 @@ class _LineWriter:
             single, multi = _pair(value)
             written += ((column, self.cell(single)), (column + 1, self.cell(multi)))
             parts[column] = ""
-        joined = _DELIMITER.join(parts)
+        try:
+            joined = _DELIMITER.join(parts)
+        except TypeError:  # something other than a str where the last row had a str
+            self._learn(values)
+            return self.new_columns(values)
         if joined.count(_DELIMITER) != len(parts) - 1 or _has_any(joined, _QUOTED):
             return _DELIMITER.join([self.cell(text) for text in cells(values)]) + _TERMINATOR
         if written:
@@ -252,17 +262,11 @@ class _LineWriter:
             self._multivalues[value] = pair
         return pair
 
-    def _not_str(self, values: Sequence[Value]) -> Tuple[int, ...]:
-        """The positions of the values that are not str. A command gives each column values of one type or
-        two, so the answer is kept per sequence of types (a few per search; the store is bounded anyway)."""
-        kinds = tuple(map(type, values))
-        positions = self._positions.get(kinds)
-        if positions is None:
-            if len(self._positions) >= _MAX_KINDS_KEPT:
-                self._positions.clear()
-            positions = tuple(index for index, kind in enumerate(kinds) if kind is not str)
-            self._positions[kinds] = positions
-        return positions
+    def _learn(self, values: Sequence[Value]) -> Tuple[int, ...]:
+        """The positions of the values that are not str, kept for the next rows."""
+        self._width = len(values)
+        self._not_str = tuple(index for index, value in enumerate(values) if type(value) is not str)
+        return self._not_str
 
 
 def _restored_records(records: Iterable[Dict[str, Value]], lines: hostnet_rows.Lines) -> Iterator[Any]:

@@ -103,7 +103,6 @@ def test_the_writers_stores_stay_bounded_and_right_when_full() -> None:
         values = [f"v{number}", (f"a{number}", 'b"$'), *([()] * (number % 70))]
         assert writer.new_columns(values) == _writers_line(values)
     assert len(writer._multivalues) <= kept
-    assert len(writer._positions) <= hostnet_recordpath._MAX_KINDS_KEPT
 
 
 @settings(max_examples=300)

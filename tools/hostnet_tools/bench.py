@@ -265,7 +265,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     add = parser.add_argument
     add_app_arguments(parser)
     add("--timed-chunks", default="10000,50000", help="events of the one chunk of each timed run")
-    add("--repeats", type=int, default=5, help="runs per timing figure; 0: memory only")
+    add("--repeats", type=int, default=9, help="runs per timing figure; 0: memory only")
     add("--workloads", default=",".join(bench_workload.WORKLOADS))
     add(
         "--shapes",

@@ -33,18 +33,25 @@ def host_network_value(spec: Dict[str, Any]) -> Optional[str]:
     return TRUE if spec[HOST_NETWORK] is True else FALSE
 
 
+def plain_spec(obj: Any, path: SpecPath) -> Optional[Dict[str, Any]]:
+    """The pod spec at path when every object on the way, and the spec, is a plain JSON object (not cut,
+    not extracted fields); None otherwise. The walk every in-scope event takes."""
+    node = obj
+    for key in path:
+        if type(node) is not dict or key not in node:
+            return None
+        node = node[key]
+    return node if type(node) is dict else None
+
+
 def read_object(obj: Any, path: SpecPath, where: str) -> SpecRead:
     """Reads a whole object (not a patch): a missing pod spec or key in a complete object means false."""
-    node = obj
-    for key in path:  # the walk every in-scope event takes, with nothing to say on the way
-        if type(node) is not dict or key not in node:
-            return _read_object_closely(obj, path, where)
-        node = node[key]
-    if type(node) is dict:
-        if HOST_NETWORK not in node:
-            return SpecRead(FALSE, "", node)
-        return SpecRead(TRUE if node[HOST_NETWORK] is True else FALSE, "", node)
-    return _read_object_closely(obj, path, where)
+    node = plain_spec(obj, path)
+    if node is None:
+        return _read_object_closely(obj, path, where)  # it says what it met on the way
+    if HOST_NETWORK not in node:
+        return SpecRead(FALSE, "", node)
+    return SpecRead(TRUE if node[HOST_NETWORK] is True else FALSE, "", node)
 
 
 def _read_object_closely(obj: Any, path: SpecPath, where: str) -> SpecRead:

@@ -4,7 +4,7 @@ Nearly every event a search hands the command writes a workload whose logged res
 that object's pod spec does not set hostNetwork true: rule 2's first source decides false, and rule 6 finds
 a mismatch only where the last-applied annotation says true. pipeline.decide reaches that verdict through
 an Evidence, a Reading per source and lists of notes, reasons and gaps; here the same rules
-(scope.in_scope, sources.object_in_response, podspec.read_object, annotation.read_text) are asked directly
+(scope.in_scope, sources.object_in_response, podspec.plain_spec, annotation.read_text) are asked directly
 and nothing else is built. Any other event gets None and takes the general path.
 
 The annotation is not decoded when its text cannot name hostNetwork (kube_hostnet.mention): decoded, it
@@ -18,7 +18,7 @@ from typing import Optional
 
 from kube_hostnet.annotation import annotation_text, read_text
 from kube_hostnet.mention import may_name_host_network
-from kube_hostnet.podspec import read_object
+from kube_hostnet.podspec import HOST_NETWORK, plain_spec
 from kube_hostnet.request import AuditRequest
 from kube_hostnet.scope import in_scope
 from kube_hostnet.sources import object_in_response
@@ -35,8 +35,9 @@ def false_by_logged_object(request: AuditRequest) -> Optional[Verdict]:
     scope = in_scope(request)
     if scope.path is None or scope.reason or scope.verb_lost:
         return None
-    logged = object_in_response(request)
-    if logged is None or read_object(logged, scope.path, EVIDENCE_RESPONSE_OBJECT).hostnet != FALSE:
+    # read_object's reading of a plain object: false unless hostNetwork is JSON true.
+    spec = plain_spec(object_in_response(request), scope.path)
+    if spec is None or spec.get(HOST_NETWORK) is True:
         return None
     # Rule 6 reads the first annotation found, the request body's before the response's (sources.Evidence).
     mismatch = False
