@@ -39,7 +39,7 @@ def loads(text: str) -> Any:
     """DECODER.decode(text): the same value, or the same JSONDecodeError, without the two Python frames
     decode() and raw_decode() add to the C scanner (every event is read)."""
     # An event starts with its brace: the whitespace pattern is run only when there is whitespace to skip.
-    start = skip_whitespace(text, 0) if text[:1] in WHITESPACE_CHARS and text else 0
+    start = skip_whitespace(text, 0) if text and text[0] in WHITESPACE_CHARS else 0
     try:
         value, end = SCAN(text, start)
     except StopIteration as err:

@@ -21,8 +21,8 @@ from kube_hostnet.mention import may_name_host_network
 from kube_hostnet.podspec import HOST_NETWORK, plain_spec
 from kube_hostnet.request import AuditRequest
 from kube_hostnet.scope import in_scope
-from kube_hostnet.sources import object_in_response
-from kube_hostnet.verdict import EVIDENCE_REQUEST_OBJECT, EVIDENCE_RESPONSE_OBJECT, FALSE, TRUE, Verdict
+from kube_hostnet.sources import annotation_holders, object_in_response
+from kube_hostnet.verdict import EVIDENCE_RESPONSE_OBJECT, FALSE, TRUE, Verdict
 
 
 def false_by_logged_object(request: AuditRequest) -> Optional[Verdict]:
@@ -39,13 +39,9 @@ def false_by_logged_object(request: AuditRequest) -> Optional[Verdict]:
     spec = plain_spec(object_in_response(request), scope.path)
     if spec is None or spec.get(HOST_NETWORK) is True:
         return None
-    # Rule 6 reads the first annotation found, the request body's before the response's (sources.Evidence).
+    # Rule 6 reads the first annotation found (sources.Evidence.annotation).
     mismatch = False
-    holders = (
-        (EVIDENCE_REQUEST_OBJECT, request.request_body),
-        (EVIDENCE_RESPONSE_OBJECT, request.response_body),
-    )
-    for owner, holder in holders:
+    for owner, holder in annotation_holders(request, False):
         text = annotation_text(holder)
         if text is None:
             continue

@@ -66,7 +66,7 @@ class Evidence:
         """The first last-applied annotation of the holders, read once, with where it was found."""
         if self._applied is None:
             self._applied = FoundAnnotation(None, False, False)
-            for owner, holder in _annotation_holders(self):
+            for owner, holder in annotation_holders(self.request, self.verb_lost):
                 read = read_last_applied(holder, self.path, owner)
                 if read is not None:
                     patch_body = owner == EVIDENCE_REQUEST_OBJECT and _is_patch(self)
@@ -75,7 +75,8 @@ class Evidence:
         return self._applied
 
     def has_last_applied(self) -> bool:
-        for _, holder in _annotation_holders(self):  # noqa: SIM110 -- any() over a generator costs more
+        holders = annotation_holders(self.request, self.verb_lost)
+        for _, holder in holders:  # noqa: SIM110 -- any() over a generator costs more
             if annotation_text(holder) is not None:
                 return True
         return False
@@ -220,10 +221,12 @@ def _after_webhooks(
     return hostnet, reason, note, gap
 
 
-def _annotation_holders(evidence: Evidence) -> Tuple[Tuple[str, Any], ...]:
-    holders: Tuple[Tuple[str, Any], ...] = ((EVIDENCE_REQUEST_OBJECT, evidence.request.request_body),)
-    if not evidence.verb_lost:  # the response of a read or delete also carries the annotation
-        holders = (*holders, (EVIDENCE_RESPONSE_OBJECT, evidence.request.response_body))
+def annotation_holders(request: AuditRequest, verb_lost: bool) -> Tuple[Tuple[str, Any], ...]:
+    """Where rule 6 looks for the last-applied annotation, in order: the request body, then (unless the
+    verb was cut off) the response, as logged."""
+    holders: Tuple[Tuple[str, Any], ...] = ((EVIDENCE_REQUEST_OBJECT, request.request_body),)
+    if not verb_lost:  # the response of a read or delete also carries the annotation
+        holders = (*holders, (EVIDENCE_RESPONSE_OBJECT, request.response_body))
     return holders
 
 
