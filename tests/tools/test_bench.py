@@ -21,10 +21,12 @@ from hypothesis import strategies as st
 
 from hostnet_tools import (
     bench,
+    bench_engine,
     bench_floors,
     bench_inputs,
     bench_instructions,
     bench_measure,
+    bench_tables,
     bench_workload,
     scp,
 )
@@ -283,76 +285,110 @@ def test_interleaving_runs_each_item_once_per_repeat_and_rotates_the_first() -> 
     assert [order[i : i + 3] for i in range(0, 12, 3)] == [list("abc"), list("bca"), list("cab"), list("abc")]
 
 
-def _row(contender: str, workload: str, cpu: float, shape: str = bench_inputs.FULL) -> bench.Row:
+def test_an_item_run_once_is_in_the_first_repeat_only_and_the_rest_still_rotate() -> None:
+    order = list(bench.interleaved(["a", "b", "c"], 3, once=["b"]))
+
+    assert order == ["a", "b", "c", "c", "a", "a", "c"]
+
+
+def _row(contender: str, workload: str, cpu: float, shape: str = bench_inputs.FULL) -> bench_tables.Row:
     runs = [{"cpu_seconds": cpu * factor, "wall_seconds": cpu, "peak_rss_kb": 1024} for factor in (0.5, 1, 9)]
-    return bench.Row(contender, workload, shape, 100, runs)
+    return bench_tables.Row(contender, workload, shape, 100, runs)
 
 
 def test_ratios_and_targets_use_the_median_cpu_time_on_the_same_chunk_workload_and_shape() -> None:
     rows = [
-        _row(bench.PARSE_FLOOR, bench_workload.MIXED, 10.0),
-        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 8.5),
-        _row(bench.PARSE_FLOOR, bench_workload.MIXED, 10.0, bench_inputs.BASE),
-        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 9.5, bench_inputs.BASE),
-        _row(bench.HOSTNETCHECK, bench_workload.WORST, 1.0),
+        _row(bench_tables.PARSE_FLOOR, bench_workload.MIXED, 10.0),
+        _row(bench_tables.HOSTNETCHECK, bench_workload.MIXED, 8.5),
+        _row(bench_tables.PARSE_FLOOR, bench_workload.MIXED, 10.0, bench_inputs.BASE),
+        _row(bench_tables.HOSTNETCHECK, bench_workload.MIXED, 9.5, bench_inputs.BASE),
+        _row(bench_tables.HOSTNETCHECK, bench_workload.WORST, 1.0),
     ]
-    assert bench.ratio(rows, rows[1], bench.PARSE_FLOOR) == pytest.approx(0.85)
-    assert bench.ratio(rows, rows[4], bench.PARSE_FLOOR) is None
-    lines, met = bench.targets_table(rows)
+    assert bench_tables.ratio(rows, rows[1], bench_tables.PARSE_FLOOR) == pytest.approx(0.85)
+    assert bench_tables.ratio(rows, rows[4], bench_tables.PARSE_FLOOR) is None
+    lines, met = bench_tables.targets_table(rows)
     assert not met  # 0.95x on the base record is over its 0.90x, and worst has no floor
     assert "| 100 | mixed | full | 0.85x | 0.90x | yes |" in lines
     assert "| 100 | mixed | base | 0.95x | 0.90x | NO |" in lines
     assert "| 100 | worst | full | - | 0.90x | NO |" in lines
 
 
-def test_the_engines_cost_is_hostnetcheck_over_its_floor_against_the_sdk_path_over_its_floor() -> None:
-    rows = [
-        _row(bench.HOSTNETCHECK, bench_workload.MIXED, 3.0),
-        _row(bench.PATH_FLOOR, bench_workload.MIXED, 2.0),
-        _row(bench.SDK_PATH, bench_workload.MIXED, 9.0),
-        _row(bench.SDK_FLOOR, bench_workload.MIXED, 8.2),
-    ]
-    lines, fine = bench.engine_table(rows)
-    assert lines[-1] == "| 100 | mixed | full | 10000.0 | 8000.0 | 1.25x |"
+def _engine_row(record_ns: List[float], sdk_ns: List[float]) -> bench_engine.EngineRow:
+    runs = {
+        bench_engine.RECORD_PATH: [[int(ns), 100] for ns in record_ns],
+        bench_engine.SDK_PATH: [[int(ns), 100] for ns in sdk_ns],
+    }
+    return bench_engine.EngineRow(100, bench_workload.MIXED, bench_inputs.FULL, runs)
+
+
+def test_the_engines_cost_is_its_median_time_inside_assess_behind_each_path() -> None:
+    slower = _engine_row([3e6, 5e6, 90e6], [4e6, 1e6, 4.4e6])  # medians: 50 and 40 µs per event
+
+    lines, fine = bench_engine.table([slower])
+
+    assert lines[-1] == "| 100 | mixed | full | 50.0 | 40.0 | 1.25x | 1.10x | NO |"
     assert not fine
-    rows[0] = _row(bench.HOSTNETCHECK, bench_workload.MIXED, 2.8)
-    assert bench.engine_table(rows)[1]
+    assert bench_engine.table([_engine_row([4.3e6], [4e6])])[1]  # 1.075x
+    assert not bench_engine.table([])[1]  # nothing measured is not a target met
+
+
+def test_the_engine_timer_must_see_every_event_assessed_once_on_each_path(
+    tmp_path: Path, app_dir: Path, interpreters: Dict[str, str]
+) -> None:
+    files = bench_inputs.chunk_files(str(tmp_path), bench_workload.MIXED, 1, 6, processes=1)
+    chunk = files[bench_inputs.BASE][0]
+    key = (6, bench_workload.MIXED, bench_inputs.BASE)
+    timer = bench_engine.write_timer(str(tmp_path), str(app_dir))
+    for python in interpreters.values():
+        row = bench_engine.measure_one(python, timer, str(app_dir), key, chunk=chunk, repeats=2)
+        assert sorted(row.runs) == sorted((bench_engine.RECORD_PATH, bench_engine.SDK_PATH))
+        assert all(len(runs) == 2 and all(calls == 6 for _ns, calls in runs) for runs in row.runs.values())
+    # A run in which the engine is not seen judging every event is refused, not reported as cheap.
+    broken = Path(timer).read_text(encoding="utf-8").replace("spent[1] += 1", "pass")
+    Path(timer).write_text(broken, encoding="utf-8")
+    with pytest.raises(RuntimeError, match="assessed"):
+        bench_engine.measure_one(interpreters["3.13"], timer, str(app_dir), key, chunk=chunk, repeats=1)
 
 
 def test_peak_rss_above_the_start_is_read_against_the_largest_chunks_bytes() -> None:
-    def rows(kib: int) -> List[bench.Row]:
+    def rows(kib: int) -> List[bench_tables.Row]:
         return [
-            bench.Row(
-                bench.HOSTNETCHECK,
+            bench_tables.Row(
+                bench_tables.HOSTNETCHECK,
                 bench_workload.MIXED,
                 bench_inputs.FULL,
                 10,
                 [{"peak_rss_kb": 99_999}],
                 2**20,
             ),
-            bench.Row(
-                bench.HOSTNETCHECK, bench_workload.MIXED, bench_inputs.FULL, 50, [{"peak_rss_kb": kib}], 2**30
+            bench_tables.Row(
+                bench_tables.HOSTNETCHECK,
+                bench_workload.MIXED,
+                bench_inputs.FULL,
+                50,
+                [{"peak_rss_kb": kib}],
+                2**30,
             ),
         ]
 
-    starts = {bench.HOSTNETCHECK: 20 * 1024.0}
-    lines, fine = bench.memory_table(rows(20 * 1024 + 1024 * 1024), starts)
+    starts = {bench_tables.HOSTNETCHECK: 20 * 1024.0}
+    lines, fine = bench_tables.memory_table(rows(20 * 1024 + 1024 * 1024), starts)
     assert fine
     assert "| hostnetcheck | full | 50 | 1,024.0 | 1,044.0 | 20.0 | 1.00x |" in lines
-    assert not bench.memory_table(rows(20 * 1024 + 1600 * 1024), starts)[1]
+    assert not bench_tables.memory_table(rows(20 * 1024 + 1600 * 1024), starts)[1]
 
 
 def test_verdicts_must_be_those_of_the_sdk_path() -> None:
-    def answered(contender: str, values: Dict[str, int]) -> bench.Row:
-        return bench.Row(contender, bench_workload.MIXED, bench_inputs.FULL, 10, [{"values": values}])
+    def answered(contender: str, values: Dict[str, int]) -> bench_tables.Row:
+        return bench_tables.Row(contender, bench_workload.MIXED, bench_inputs.FULL, 10, [{"values": values}])
 
     same = [
-        answered(bench.HOSTNETCHECK, {"true": 1, "false": 9}),
-        answered(bench.SDK_PATH, {"true": 1, "false": 9}),
+        answered(bench_tables.HOSTNETCHECK, {"true": 1, "false": 9}),
+        answered(bench_tables.SDK_PATH, {"true": 1, "false": 9}),
     ]
-    lines, agree = bench.verdicts(same)
+    lines, agree = bench_tables.verdicts(same)
     assert agree and lines == ["- mixed/full, 10 events: hostnet = false 9, true 1, as 1.0.0"]
-    assert not bench.verdicts([same[0], answered(bench.SDK_PATH, {"false": 10})])[1]
+    assert not bench_tables.verdicts([same[0], answered(bench_tables.SDK_PATH, {"false": 10})])[1]
 
 
 def test_a_quick_run_reports_every_contender_workload_and_record_shape(
@@ -365,7 +401,7 @@ def test_a_quick_run_reports_every_contender_workload_and_record_shape(
     combos = {(row["contender"], row["workload"], row["shape"]) for row in report["timing"]}
     assert combos == {
         (contender, workload, shape)
-        for contender in bench.CONTENDERS
+        for contender in bench_tables.CONTENDERS
         for workload in bench_workload.WORKLOADS
         for shape in bench_inputs.SHAPES
     }
@@ -377,6 +413,11 @@ def test_a_quick_run_reports_every_contender_workload_and_record_shape(
     printed = capsys.readouterr().out
     assert "| 200 | mixed | full | hostnetcheck |" in printed
     assert "## Peak RSS" in printed and "## Engine's own cost" in printed
+    assert {(row["workload"], row["shape"]) for row in report["engine"]} == {
+        (workload, shape) for workload in bench_workload.WORKLOADS for shape in bench_inputs.SHAPES
+    }
+    last_line = printed.rstrip().splitlines()[-1]
+    assert last_line in ("Every target measured here: met.", "Every target measured here: NOT met.")
     assert "- worst/base, 200 events: hostnet = " in printed
     assert "--timed-chunks '200' --repeats 1" in printed
 
@@ -423,9 +464,9 @@ def test_the_instruction_count_is_read_from_cachegrinds_log() -> None:
 
 def test_instructions_are_put_beside_the_parse_floors_on_the_same_input() -> None:
     counts = [
-        bench_instructions.Count(bench.PARSE_FLOOR, "mixed", "base", 10, 2_000_000_000),
-        bench_instructions.Count(bench.HOSTNETCHECK, "mixed", "base", 10, 1_500_000_000),
-        bench_instructions.Count(bench.HOSTNETCHECK, "worst", "base", 10, 1_000_000_000),
+        bench_instructions.Count(bench_tables.PARSE_FLOOR, "mixed", "base", 10, 2_000_000_000),
+        bench_instructions.Count(bench_tables.HOSTNETCHECK, "mixed", "base", 10, 1_500_000_000),
+        bench_instructions.Count(bench_tables.HOSTNETCHECK, "worst", "base", 10, 1_000_000_000),
     ]
 
     rows = bench_instructions.table(counts)[2:]

@@ -8,36 +8,41 @@ figure is the median of --repeats runs, so a noisy neighbour slows all of them a
 
 Figures, per chunk size (--timed-chunks), workload (bench_workload: MIXED, about 3% hostNetwork; WORST,
 every event mentions it) and record shape (bench_inputs: full, fields, base): CPU time and its ratio to the
-SDK floor and the parse floor; the engine's own cost (hostnetcheck minus the record path floor) beside
-what it cost behind splunklib's record path (SDK path minus SDK floor); peak RSS per single chunk of
---memory-events events beside the chunk's bytes. Targets: CPU at most TARGET_PARSE_RATIO of the parse
-floor's on every shape; peak RSS above the interpreter's start at most TARGET_RSS_RATIO of the largest
-chunk's bytes; the engine's cost at most ENGINE_TOLERANCE of what it was; answers equal to the SDK path's.
+SDK floor and the parse floor; the engine's own cost (bench_engine: the CPU time inside kube_hostnet.assess
+behind the record path and behind splunklib's, in one process, by turns) at --engine-events; peak RSS per
+single chunk of --memory-events events beside the chunk's bytes. Targets: CPU at most TARGET_PARSE_RATIO
+of the parse floor's on every shape; peak RSS above the interpreter's start at most TARGET_RSS_RATIO of the
+largest chunk's bytes; the engine's cost at most bench_engine.ENGINE_TOLERANCE of what it is behind
+splunklib's path; answers equal to the SDK path's. The report ends with one line saying whether all held.
 """
 
 import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 from typing import Any, Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
-from hostnet_tools import bench_floors, bench_inputs, bench_measure, bench_workload
+from hostnet_tools import bench_engine, bench_floors, bench_inputs, bench_measure, bench_workload
+from hostnet_tools.bench_tables import (
+    CONTENDERS,
+    HOSTNETCHECK,
+    PARSE_FLOOR,
+    PATH_FLOOR,
+    REFERENCES,
+    SDK_FLOOR,
+    SDK_PATH,
+    Key,
+    Row,
+    memory_table,
+    targets_table,
+    timing_table,
+    verdicts,
+)
 
-HOSTNETCHECK = "hostnetcheck"
-SDK_FLOOR = "sdk floor"
-PARSE_FLOOR = "parse floor"
-SDK_PATH = "hostnetcheck 1.0.0"
-PATH_FLOOR = "record path floor"
-CONTENDERS = (HOSTNETCHECK, SDK_FLOOR, PARSE_FLOOR, SDK_PATH, PATH_FLOOR)
-TARGET_PARSE_RATIO = 0.90  # hostnetcheck's CPU time over the parse floor's, every shape
-TARGET_RSS_RATIO = 1.5  # peak RSS above the interpreter's start over the chunk's bytes
-ENGINE_TOLERANCE = 1.10  # the engine's cost now over its cost behind splunklib's record path
 HOSTNET_VALUES = ("true", "false", "unknown")
 DEFAULT_WORK_DIR = os.path.join(tempfile.gettempdir(), "hostnet-bench")
 _TOOLS_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-Key = Tuple[int, str, str]  # events (one chunk), workload, shape
 
 
 class Contender(NamedTuple):
@@ -45,26 +50,6 @@ class Contender(NamedTuple):
     script: str
     check_field: str
     allowed_values: Tuple[str, ...]
-
-
-class Row(NamedTuple):
-    contender: str
-    workload: str
-    shape: str
-    events: int
-    runs: List[Dict[str, Any]]  # bench_measure.Measurement as dicts
-    chunk_bytes: int = 0
-
-    @property
-    def key(self) -> Key:
-        return (self.events, self.workload, self.shape)
-
-    def median(self, field: str) -> float:
-        return float(statistics.median(run[field] for run in self.runs))
-
-    def spread(self, field: str) -> str:
-        values = [run[field] for run in self.runs]
-        return f"{min(values):.2f}-{max(values):.2f}"
 
 
 def contenders(app_dir: str, work_dir: str) -> List[Contender]:
@@ -92,11 +77,13 @@ def run_once(
     return result
 
 
-def interleaved(items: Sequence[Any], repeats: int) -> Iterator[Any]:
-    """Every item once per repeat, each repeat starting one further along, so no item always runs first."""
+def interleaved(items: Sequence[Any], repeats: int, once: Sequence[Any] = ()) -> Iterator[Any]:
+    """Every item once per repeat, each repeat starting one further along, so no item always runs first;
+    an item in `once` only in the first repeat."""
     for repeat in range(repeats):
-        offset = repeat % len(items) if items else 0
-        yield from list(items[offset:]) + list(items[:offset])
+        kept = [item for item in items if not repeat or item not in once] if once else list(items)
+        offset = repeat % len(kept) if kept else 0
+        yield from kept[offset:] + kept[:offset]
 
 
 def _log(message: str) -> None:
@@ -108,20 +95,25 @@ def measured_rows(
     python: str,
     inputs: Dict[Key, bench_inputs.ChunkFiles],
     repeats: int,
+    *,
     label: str = "",
+    references_once: bool = False,
 ) -> List[Row]:
-    """Each contender on each input (one chunk), --repeats times, interleaved."""
+    """Each contender on each input (one chunk), --repeats times, interleaved; with references_once, the
+    contenders no target reads (REFERENCES) run only in the first repeat."""
     rows = {
         (player.name, key): Row(player.name, key[1], key[2], key[0], [], files.size)
         for key, files in inputs.items()
         for player in players
     }
     plan = [(player, key) for key in inputs for player in players]
-    for number, (player, key) in enumerate(interleaved(plan, repeats), 1):
+    once = [item for item in plan if item[0].name in REFERENCES] if references_once else []
+    total = len(plan) * repeats - len(once) * (repeats - 1)
+    for number, (player, key) in enumerate(interleaved(plan, repeats, once), 1):
         result = run_once(player, python, [inputs[key]], key[0])
         rows[(player.name, key)].runs.append(result)
         _log(
-            f"{label}[{number}/{len(plan) * repeats}] {player.name:18} {key[0]:>6} {key[1]:6} {key[2]:6} "
+            f"{label}[{number}/{total}] {player.name:18} {key[0]:>6} {key[1]:6} {key[2]:6} "
             f"cpu {result['cpu_seconds']:7.2f}s rss {result['peak_rss_kb'] / 1024:8.1f} MiB"
         )
     return [row for row in rows.values() if row.runs]
@@ -130,108 +122,6 @@ def measured_rows(
 def start_rss(players: Sequence[Contender], python: str) -> Dict[str, float]:
     """Each contender's peak RSS (KiB) over getinfo alone: the interpreter and its imports."""
     return {player.name: float(run_once(player, python, [], 0)["peak_rss_kb"]) for player in players}
-
-
-def _find(rows: Sequence[Row], contender: str, key: Key) -> Optional[Row]:
-    return next((row for row in rows if (row.contender, row.key) == (contender, key)), None)
-
-
-def ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
-    """CPU time of `row` over `other`'s on the same chunk size, workload and shape."""
-    base = _find(rows, other, row.key)
-    return row.median("cpu_seconds") / base.median("cpu_seconds") if base else None
-
-
-def _x(value: Optional[float]) -> str:
-    return f"{value:.2f}x" if value is not None else "-"
-
-
-def timing_table(rows: Sequence[Row]) -> List[str]:
-    lines = [
-        "| events | workload | record | contender | CPU s | CPU s min-max | wall s | x SDK floor "
-        "| x parse floor |",
-        "|---:|---|---|---|---:|---:|---:|---:|---:|",
-    ]
-    for row in sorted(rows, key=lambda row: (row.key, CONTENDERS.index(row.contender))):
-        cells = [
-            f"{row.events:,}",
-            row.workload,
-            row.shape,
-            row.contender,
-            f"{row.median('cpu_seconds'):.2f}",
-        ]
-        cells += [row.spread("cpu_seconds"), f"{row.median('wall_seconds'):.2f}"]
-        cells += [_x(ratio(rows, row, SDK_FLOOR)), _x(ratio(rows, row, PARSE_FLOOR))]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines
-
-
-def targets_table(rows: Sequence[Row]) -> Tuple[List[str], bool]:
-    lines = [
-        "| events | workload | record | hostnetcheck / parse floor | target | met |",
-        "|---:|---|---|---:|---:|---|",
-    ]
-    met_all = True
-    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
-        value = ratio(rows, row, PARSE_FLOOR)
-        met = value is not None and value <= TARGET_PARSE_RATIO
-        met_all = met_all and met
-        cells = [f"{row.events:,}", row.workload, row.shape, _x(value), f"{TARGET_PARSE_RATIO:.2f}x"]
-        lines.append("| " + " | ".join([*cells, "yes" if met else "NO"]) + " |")
-    return lines, met_all
-
-
-def engine_table(rows: Sequence[Row]) -> Tuple[List[str], bool]:
-    """The engine's own CPU per event: behind the record path now, behind splunklib's before."""
-    lines = [
-        "| events | workload | record | engine µs/event now | before (SDK path) | now / before |",
-        "|---:|---|---|---:|---:|---:|",
-    ]
-    fine = True
-    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
-        parts = [_find(rows, name, row.key) for name in (PATH_FLOOR, SDK_PATH, SDK_FLOOR)]
-        if None in parts:
-            continue
-        path_floor, sdk_path, sdk_floor = (part.median("cpu_seconds") for part in parts if part)
-        now = (row.median("cpu_seconds") - path_floor) / row.events * 1e6
-        before = (sdk_path - sdk_floor) / row.events * 1e6
-        share = now / before if before > 0 else None
-        fine = fine and share is not None and share <= ENGINE_TOLERANCE
-        lines.append(
-            f"| {row.events:,} | {row.workload} | {row.shape} | {now:.1f} | {before:.1f} | {_x(share)} |"
-        )
-    return lines, fine
-
-
-def memory_table(rows: Sequence[Row], starts: Dict[str, float]) -> Tuple[List[str], bool]:
-    lines = [
-        "| contender | record | events | chunk MiB | peak RSS MiB | start MiB | (peak - start) / chunk |",
-        "|---|---|---:|---:|---:|---:|---:|",
-    ]
-    largest = max((row.events for row in rows), default=0)
-    fine = True
-    for row in sorted(rows, key=lambda row: (CONTENDERS.index(row.contender), row.shape, row.events)):
-        peak, start = row.median("peak_rss_kb") * 1024, starts.get(row.contender, 0.0) * 1024
-        share = (peak - start) / row.chunk_bytes if row.chunk_bytes else None
-        if row.contender == HOSTNETCHECK and row.events == largest:
-            fine = fine and share is not None and share <= TARGET_RSS_RATIO
-        cells = [row.contender, row.shape, f"{row.events:,}", f"{row.chunk_bytes / 2**20:,.1f}"]
-        cells += [f"{peak / 2**20:,.1f}", f"{start / 2**20:,.1f}", _x(share)]
-        lines.append("| " + " | ".join(cells) + " |")
-    return lines, fine
-
-
-def verdicts(rows: Sequence[Row]) -> Tuple[List[str], bool]:
-    """What hostnetcheck answered per input (first run), and whether the SDK path answered the same."""
-    lines, same = [], True
-    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
-        counts = ", ".join(f"{value} {count:,}" for value, count in sorted(row.runs[0]["values"].items()))
-        before = _find(rows, SDK_PATH, row.key)
-        agrees = before is None or before.runs[0]["values"] == row.runs[0]["values"]
-        same = same and agrees
-        note = "" if before is None else (", as 1.0.0" if agrees else ", NOT as 1.0.0")
-        lines.append(f"- {row.workload}/{row.shape}, {row.events:,} events: hostnet = {counts}{note}")
-    return lines, same
 
 
 def _names(value: str, known: Sequence[str], what: str, parser: argparse.ArgumentParser) -> List[str]:
@@ -279,17 +169,28 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         help="events of the chunk of each memory run; empty: skip",
     )
     add("--memory-shapes", default=bench_inputs.FULL)
+    add(
+        "--engine-events",
+        default="10000",
+        help="events of the chunk of each engine-cost measurement (every workload and shape); empty: skip",
+    )
     add("--memory-contenders", default=",".join((HOSTNETCHECK, SDK_FLOOR, PARSE_FLOOR, SDK_PATH)))
     add("--seed", type=int, default=1)
     add("--work-dir", default=DEFAULT_WORK_DIR, help="generated inputs are cached here")
     add("--json", help="also write every run's figures to this file")
+    add(
+        "--references-every-repeat",
+        action="store_true",
+        help="time the SDK floor, 1.0.0 and the record path floor --repeats times, not once",
+    )
     add("--check-targets", action="store_true", help="exit 1 when a target is missed")
     add("--quick", action="store_true", help="a smoke run: 200-event chunks, 1 repeat, memory at 100 and 200")
     args = parser.parse_args(argv)
     if args.quick:
-        args.timed_chunks, args.repeats, args.memory_events = "200", 1, "100,200"
+        args.timed_chunks, args.repeats, args.memory_events, args.engine_events = "200", 1, "100,200", "200"
     args.timed = _counts(args.timed_chunks) if args.repeats else []
     args.memory_totals = _counts(args.memory_events)
+    args.engine_totals = _counts(args.engine_events) if args.repeats else []
     args.workload_names = _names(args.workloads, bench_workload.WORKLOADS, "workloads", parser)
     args.shape_names = _names(args.shapes, bench_inputs.SHAPES, "shapes", parser)
     args.memory_shape_names = _names(args.memory_shapes, bench_inputs.SHAPES, "shapes", parser)
@@ -304,7 +205,8 @@ def reproduce_command(args: argparse.Namespace) -> str:
         f"--timed-chunks '{args.timed_chunks}' --repeats {args.repeats} --workloads '{args.workloads}' "
         f"--shapes '{args.shapes}' --contenders '{args.contenders}' --memory-events '{args.memory_events}' "
         f"--memory-shapes '{args.memory_shapes}' --memory-contenders '{args.memory_contenders}' "
-        f"--seed {args.seed}"
+        f"--engine-events '{args.engine_events}' --seed {args.seed}"
+        + (" --references-every-repeat" if args.references_every_repeat else "")
     )
     return (
         "make package OUT=<dir> && PYTHONPATH=package/bin:tools .venv/bin/python -m hostnet_tools.bench "
@@ -313,7 +215,11 @@ def reproduce_command(args: argparse.Namespace) -> str:
 
 
 def report(
-    args: argparse.Namespace, timing: Sequence[Row], memory: Sequence[Row], starts: Dict[str, float]
+    args: argparse.Namespace,
+    timing: Sequence[Row],
+    memory: Sequence[Row],
+    starts: Dict[str, float],
+    engine: Sequence[bench_engine.EngineRow],
 ) -> Tuple[str, bool]:
     lines = [
         "## Machine",
@@ -322,16 +228,20 @@ def report(
     met = True
     if timing:
         target_lines, targets_met = targets_table(timing)
-        engine_lines, engine_fine = engine_table(timing)
         verdict_lines, same = verdicts(timing)
-        met = targets_met and engine_fine and same
+        met = targets_met and same
         lines += ["", "## Throughput", "", *timing_table(timing), "", "## Targets", "", *target_lines]
-        lines += ["", "## Engine's own cost", "", *engine_lines, "", "## Verdicts", "", *verdict_lines]
+        lines += ["", "## Verdicts", "", *verdict_lines]
+    if engine:
+        engine_lines, engine_fine = bench_engine.table(engine)
+        met = met and engine_fine
+        lines += ["", "## Engine's own cost (CPU inside kube_hostnet.assess, medians)", "", *engine_lines]
     if memory:
         memory_lines, fine = memory_table(memory, starts)
         met = met and fine
         lines += ["", "## Peak RSS (one chunk, mixed workload)", "", *memory_lines]
     lines += ["", "## Reproduce", "", f"    {reproduce_command(args)}"]
+    lines += ["", f"Every target measured here: {'met' if met else 'NOT met'}."]
     return "\n".join(lines) + "\n", met
 
 
@@ -365,10 +275,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     )
     timed_players = [player for player in players if player.name in args.contender_names]
     memory_players = [player for player in players if player.name in args.memory_contender_names]
-    timing = measured_rows(timed_players, args.python, timed_inputs, args.repeats)
+    every = args.references_every_repeat
+    timing = measured_rows(timed_players, args.python, timed_inputs, args.repeats, references_once=not every)
     starts = start_rss(memory_players, args.python) if memory_inputs else {}
-    memory = measured_rows(memory_players, args.python, memory_inputs, 1, "memory ")
-    text, met = report(args, timing, memory, starts)
+    memory = measured_rows(memory_players, args.python, memory_inputs, 1, label="memory ")
+    engine_inputs = _inputs(args, work_dir, args.engine_totals, args.workload_names, args.shape_names)
+    engine = bench_engine.measure(
+        args.python, args.app, work_dir, engine_inputs, repeats=args.repeats, log=_log
+    )
+    text, met = report(args, timing, memory, starts, engine)
     print(text)
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
@@ -381,6 +296,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                     "args": vars(args),
                     "machine": bench_measure.machine(args.python, args.app),
                     "starts": starts,
+                    "engine": [row._asdict() for row in engine],
                     **figures,
                 },
                 out,

@@ -7,8 +7,8 @@
   writing it back with one more column. What reading and rewriting the same bytes costs in Python.
 - SDK path: hostnetcheck 1.0.0, i.e. the same engine behind splunklib's own record path (a splunklib
   StreamingCommand calling the built app's hostnetcheck_stream.stream): what the record path replaced.
-- record path floor: the built app's record path (hostnet_command) adding one constant field, no engine.
-  hostnetcheck minus this is the engine's own cost, as SDK path minus SDK floor was before.
+- record path floor: the built app's record path (hostnet_command) adding one constant field, no engine:
+  what the record path costs on its own (the engine's own cost is bench_engine's, timed inside assess).
 
 The floors answer with FLOOR_FIELD = FLOOR_VALUE on every record, which the harness checks.
 """
@@ -85,7 +85,21 @@ main()
 '''
 
 
-_SDK_PATH = '''"""hostnetcheck 1.0.0 for make bench: the built engine behind splunklib's own record path."""
+# hostnetcheck 1.0.0's command: a splunklib StreamingCommand calling the built hostnetcheck_stream.stream
+# (what UCC's generated wrapper did). Its module imports Configuration, Option, StreamingCommand,
+# validators and hostnetcheck_stream first; bench_engine's timer defines it too.
+SDK_PATH_COMMAND = """
+@Configuration()
+class SdkPathCommand(StreamingCommand):
+    field = Option(name="field", require=False, validate=validators.Fieldname(), default="_raw")
+    loglevel = Option(name="loglevel", require=False)
+
+    def stream(self, records):
+        return hostnetcheck_stream.stream(self, records)
+"""
+
+_SDK_PATH = (
+    '''"""hostnetcheck 1.0.0 for make bench: the built engine behind splunklib's own record path."""
 import sys
 
 sys.path[:0] = [{lib!r}, {bin!r}]
@@ -96,18 +110,13 @@ from splunklib.searchcommands import (  # noqa: E402
 
 import hostnetcheck_stream  # noqa: E402
 
-
-@Configuration()
-class SdkPathCommand(StreamingCommand):
-    field = Option(name="field", require=False, validate=validators.Fieldname(), default="_raw")
-    loglevel = Option(name="loglevel", require=False)
-
-    def stream(self, records):
-        return hostnetcheck_stream.stream(self, records)
-
+'''
+    + SDK_PATH_COMMAND
+    + """
 
 dispatch(SdkPathCommand, sys.argv, sys.stdin, sys.stdout, __name__)
-'''
+"""
+)
 
 _PATH_FLOOR = '''"""Record path floor for make bench: the built record path adding a constant field."""
 import sys

@@ -26,10 +26,10 @@ import sys
 import tempfile
 from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
-from hostnet_tools import bench, bench_inputs, bench_measure, bench_workload, scp
+from hostnet_tools import bench, bench_inputs, bench_measure, bench_tables, bench_workload, scp
 
 _REFS = re.compile(r"^==\d+== I\s+refs:\s+([\d,]+)\s*$", re.MULTILINE)
-DEFAULT_CONTENDERS = (bench.HOSTNETCHECK, bench.PARSE_FLOOR, bench.PATH_FLOOR)
+DEFAULT_CONTENDERS = (bench_tables.HOSTNETCHECK, bench_tables.PARSE_FLOOR, bench_tables.PATH_FLOOR)
 ENGINE, ENGINE_FLOOR = "engine", "engine floor"
 _ENGINE_SCRIPT = '''"""The engine over one stored chunk's events (bench_instructions --engine)."""
 import csv
@@ -139,13 +139,15 @@ def _instructions(
 
 def table(counts: Sequence[Count]) -> List[str]:
     floors = {
-        (c.events, c.workload, c.shape): c.instructions for c in counts if c.contender == bench.PARSE_FLOOR
+        (c.events, c.workload, c.shape): c.instructions
+        for c in counts
+        if c.contender == bench_tables.PARSE_FLOOR
     }
     lines = [
         "| events | workload | record | contender | instructions (G) | x parse floor |",
         "|---:|---|---|---|---:|---:|",
     ]
-    order = (*bench.CONTENDERS, ENGINE, ENGINE_FLOOR)
+    order = (*bench_tables.CONTENDERS, ENGINE, ENGINE_FLOOR)
     for c in sorted(counts, key=lambda c: (c.events, c.workload, c.shape, order.index(c.contender))):
         floor = floors.get((c.events, c.workload, c.shape))
         share = f"{c.instructions / floor:.3f}x" if floor else "-"
@@ -164,7 +166,9 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     add("--events", type=int, default=10000, help="events of the one chunk of each run")
     add("--workloads", default=",".join(bench_workload.WORKLOADS))
     add("--shapes", default=bench_inputs.BASE, help="of: " + ", ".join(bench_inputs.SHAPES))
-    add("--contenders", default=",".join(DEFAULT_CONTENDERS), help="of: " + ", ".join(bench.CONTENDERS))
+    add(
+        "--contenders", default=",".join(DEFAULT_CONTENDERS), help="of: " + ", ".join(bench_tables.CONTENDERS)
+    )
     add("--engine", action="store_true", help="also count the engine's own instructions per event")
     add("--jobs", type=int, default=os.cpu_count() or 1)
     add("--seed", type=int, default=1)
@@ -172,7 +176,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     args.workload_names = bench._names(args.workloads, bench_workload.WORKLOADS, "workloads", parser)
     args.shape_names = bench._names(args.shapes, bench_inputs.SHAPES, "shapes", parser)
-    args.contender_names = bench._names(args.contenders, bench.CONTENDERS, "contenders", parser)
+    args.contender_names = bench._names(args.contenders, bench_tables.CONTENDERS, "contenders", parser)
     if not args.valgrind:
         parser.error("valgrind is not installed (apt-get install valgrind), or give --valgrind")
     bench.check_app(args, parser)

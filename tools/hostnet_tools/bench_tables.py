@@ -1,0 +1,119 @@
+"""The tables of `make bench`'s report: each contender's figures, the targets they are read against, and
+whether hostnetcheck answered as 1.0.0. Pure functions of the measured rows (bench measures them)."""
+
+import statistics
+from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+
+HOSTNETCHECK = "hostnetcheck"
+SDK_FLOOR = "sdk floor"
+PARSE_FLOOR = "parse floor"
+SDK_PATH = "hostnetcheck 1.0.0"
+PATH_FLOOR = "record path floor"
+CONTENDERS = (HOSTNETCHECK, SDK_FLOOR, PARSE_FLOOR, SDK_PATH, PATH_FLOOR)
+# Contenders whose figures no target reads (the verdicts check reads one run of SDK_PATH): one timed run
+# each unless --references-every-repeat. Their runs are the longest (splunklib holds ~5 GB for one
+# 50,000-event chunk); timing them nine times made `make bench` take over two hours.
+REFERENCES = (SDK_FLOOR, SDK_PATH, PATH_FLOOR)
+TARGET_PARSE_RATIO = 0.90  # hostnetcheck's CPU time over the parse floor's, every shape
+TARGET_RSS_RATIO = 1.5  # peak RSS above the interpreter's start over the chunk's bytes
+Key = Tuple[int, str, str]  # events (one chunk), workload, shape
+
+
+class Row(NamedTuple):
+    contender: str
+    workload: str
+    shape: str
+    events: int
+    runs: List[Dict[str, Any]]  # bench_measure.Measurement as dicts
+    chunk_bytes: int = 0
+
+    @property
+    def key(self) -> Key:
+        return (self.events, self.workload, self.shape)
+
+    def median(self, field: str) -> float:
+        return float(statistics.median(run[field] for run in self.runs))
+
+    def spread(self, field: str) -> str:
+        values = [run[field] for run in self.runs]
+        return f"{min(values):.2f}-{max(values):.2f}"
+
+
+def _find(rows: Sequence[Row], contender: str, key: Key) -> Optional[Row]:
+    return next((row for row in rows if (row.contender, row.key) == (contender, key)), None)
+
+
+def ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
+    """CPU time of `row` over `other`'s on the same chunk size, workload and shape."""
+    base = _find(rows, other, row.key)
+    return row.median("cpu_seconds") / base.median("cpu_seconds") if base else None
+
+
+def _x(value: Optional[float]) -> str:
+    return f"{value:.2f}x" if value is not None else "-"
+
+
+def timing_table(rows: Sequence[Row]) -> List[str]:
+    lines = [
+        "| events | workload | record | contender | CPU s | CPU s min-max | wall s | x SDK floor "
+        "| x parse floor |",
+        "|---:|---|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for row in sorted(rows, key=lambda row: (row.key, CONTENDERS.index(row.contender))):
+        cells = [
+            f"{row.events:,}",
+            row.workload,
+            row.shape,
+            row.contender,
+            f"{row.median('cpu_seconds'):.2f}",
+        ]
+        cells += [row.spread("cpu_seconds"), f"{row.median('wall_seconds'):.2f}"]
+        cells += [_x(ratio(rows, row, SDK_FLOOR)), _x(ratio(rows, row, PARSE_FLOOR))]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def targets_table(rows: Sequence[Row]) -> Tuple[List[str], bool]:
+    lines = [
+        "| events | workload | record | hostnetcheck / parse floor | target | met |",
+        "|---:|---|---|---:|---:|---|",
+    ]
+    met_all = True
+    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
+        value = ratio(rows, row, PARSE_FLOOR)
+        met = value is not None and value <= TARGET_PARSE_RATIO
+        met_all = met_all and met
+        cells = [f"{row.events:,}", row.workload, row.shape, _x(value), f"{TARGET_PARSE_RATIO:.2f}x"]
+        lines.append("| " + " | ".join([*cells, "yes" if met else "NO"]) + " |")
+    return lines, met_all
+
+
+def memory_table(rows: Sequence[Row], starts: Dict[str, float]) -> Tuple[List[str], bool]:
+    lines = [
+        "| contender | record | events | chunk MiB | peak RSS MiB | start MiB | (peak - start) / chunk |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    largest = max((row.events for row in rows), default=0)
+    fine = True
+    for row in sorted(rows, key=lambda row: (CONTENDERS.index(row.contender), row.shape, row.events)):
+        peak, start = row.median("peak_rss_kb") * 1024, starts.get(row.contender, 0.0) * 1024
+        share = (peak - start) / row.chunk_bytes if row.chunk_bytes else None
+        if row.contender == HOSTNETCHECK and row.events == largest:
+            fine = fine and share is not None and share <= TARGET_RSS_RATIO
+        cells = [row.contender, row.shape, f"{row.events:,}", f"{row.chunk_bytes / 2**20:,.1f}"]
+        cells += [f"{peak / 2**20:,.1f}", f"{start / 2**20:,.1f}", _x(share)]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines, fine
+
+
+def verdicts(rows: Sequence[Row]) -> Tuple[List[str], bool]:
+    """What hostnetcheck answered per input (first run), and whether the SDK path answered the same."""
+    lines, same = [], True
+    for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
+        counts = ", ".join(f"{value} {count:,}" for value, count in sorted(row.runs[0]["values"].items()))
+        before = _find(rows, SDK_PATH, row.key)
+        agrees = before is None or before.runs[0]["values"] == row.runs[0]["values"]
+        same = same and agrees
+        note = "" if before is None else (", as 1.0.0" if agrees else ", NOT as 1.0.0")
+        lines.append(f"- {row.workload}/{row.shape}, {row.events:,} events: hostnet = {counts}{note}")
+    return lines, same
