@@ -316,7 +316,7 @@ def test_ratios_and_targets_use_the_median_cpu_time_on_the_same_chunk_workload_a
 def _engine_row(record_ns: List[float], sdk_ns: List[float]) -> bench_engine.EngineRow:
     runs = {
         bench_engine.RECORD_PATH: [[int(ns), 100] for ns in record_ns],
-        bench_engine.SDK_PATH: [[int(ns), 100] for ns in sdk_ns],
+        bench_engine.SPLUNKLIB_PATH: [[int(ns), 100] for ns in sdk_ns],
     }
     return bench_engine.EngineRow(100, bench_workload.MIXED, bench_inputs.FULL, runs)
 
@@ -341,7 +341,7 @@ def test_the_engine_timer_must_see_every_event_assessed_once_on_each_path(
     timer = bench_engine.write_timer(str(tmp_path), str(app_dir))
     for python in interpreters.values():
         row = bench_engine.measure_one(python, timer, str(app_dir), key, chunk=chunk, repeats=2)
-        assert sorted(row.runs) == sorted((bench_engine.RECORD_PATH, bench_engine.SDK_PATH))
+        assert sorted(row.runs) == sorted((bench_engine.RECORD_PATH, bench_engine.SPLUNKLIB_PATH))
         assert all(len(runs) == 2 and all(calls == 6 for _ns, calls in runs) for runs in row.runs.values())
     # A run in which the engine is not seen judging every event is refused, not reported as cheap.
     broken = Path(timer).read_text(encoding="utf-8").replace("spent[1] += 1", "pass")

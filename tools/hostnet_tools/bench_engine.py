@@ -23,7 +23,7 @@ from hostnet_tools import bench_floors, bench_inputs, scp
 
 ENGINE_TOLERANCE = 1.10  # the engine's cost behind the record path over its cost behind splunklib's
 RECORD_PATH = "record path"
-SDK_PATH = "splunklib's path"
+SPLUNKLIB_PATH = "splunklib's path"
 Key = Tuple[int, str, str]  # events (one chunk), workload, shape
 
 _TIMER = '''"""make bench: the engine timed behind the record path and behind splunklib's path, by turns."""
@@ -64,7 +64,7 @@ def timed_assess(raw, fields=None):
 
 
 hostnetcheck_stream.assess = timed_assess
-PATHS = {{{record!r}: hostnetcheck_stream.HostnetcheckCommand, {sdk!r}: SdkPathCommand}}
+PATHS = {{{record!r}: hostnetcheck_stream.HostnetcheckCommand, {splunklib!r}: SdkPathCommand}}
 
 
 def run(name, session):
@@ -103,7 +103,7 @@ class EngineRow(NamedTuple):
 
     def share(self) -> float:
         """The record path's median over splunklib's path's median."""
-        return self.per_event_us(RECORD_PATH) / self.per_event_us(SDK_PATH)
+        return self.per_event_us(RECORD_PATH) / self.per_event_us(SPLUNKLIB_PATH)
 
 
 def write_timer(directory: str, app_dir: str) -> str:
@@ -114,7 +114,7 @@ def write_timer(directory: str, app_dir: str) -> str:
         lib=os.path.join(app, "lib"),
         bin=os.path.join(app, "bin"),
         record=RECORD_PATH,
-        sdk=SDK_PATH,
+        splunklib=SPLUNKLIB_PATH,
         sdk_path_command=bench_floors.SDK_PATH_COMMAND,
     )
     with open(path, "w", encoding="utf-8") as script:
@@ -179,7 +179,7 @@ def measure(
 
 def table(rows: Sequence[EngineRow]) -> Tuple[List[str], bool]:
     lines = [
-        f"| events | workload | record | µs/event, {RECORD_PATH} | {SDK_PATH} | ratio | target | met |",
+        f"| events | workload | record | µs/event, {RECORD_PATH} | {SPLUNKLIB_PATH} | ratio | target | met |",
         "|---:|---|---|---:|---:|---:|---:|---|",
     ]
     fine = bool(rows)
@@ -188,7 +188,7 @@ def table(rows: Sequence[EngineRow]) -> Tuple[List[str], bool]:
         met = share <= ENGINE_TOLERANCE
         fine = fine and met
         cells = [f"{row.events:,}", row.workload, row.shape]
-        cells += [f"{row.per_event_us(RECORD_PATH):.1f}", f"{row.per_event_us(SDK_PATH):.1f}"]
+        cells += [f"{row.per_event_us(RECORD_PATH):.1f}", f"{row.per_event_us(SPLUNKLIB_PATH):.1f}"]
         cells += [f"{share:.2f}x", f"{ENGINE_TOLERANCE:.2f}x", "yes" if met else "NO"]
         lines.append("| " + " | ".join(cells) + " |")
     return lines, fine
