@@ -296,21 +296,31 @@ def _row(contender: str, workload: str, cpu: float, shape: str = bench_inputs.FU
     return bench_tables.Row(contender, workload, shape, 100, runs)
 
 
-def test_ratios_and_targets_use_the_median_cpu_time_on_the_same_chunk_workload_and_shape() -> None:
+def _runs_row(
+    contender: str, workload: str, cpus: List[float], shape: str = bench_inputs.FULL
+) -> bench_tables.Row:
+    runs = [{"cpu_seconds": cpu, "wall_seconds": cpu, "peak_rss_kb": 1024} for cpu in cpus]
+    return bench_tables.Row(contender, workload, shape, 100, runs)
+
+
+def test_targets_read_the_least_cpu_time_of_each_contender_on_the_same_chunk_workload_and_shape() -> None:
+    floor = [30.0, 10.0, 12.0]  # least 10, median 12
     rows = [
-        _row(bench_tables.PARSE_FLOOR, bench_workload.MIXED, 10.0),
-        _row(bench_tables.HOSTNETCHECK, bench_workload.MIXED, 8.5),
-        _row(bench_tables.PARSE_FLOOR, bench_workload.MIXED, 10.0, bench_inputs.BASE),
-        _row(bench_tables.HOSTNETCHECK, bench_workload.MIXED, 9.5, bench_inputs.BASE),
+        _runs_row(bench_tables.PARSE_FLOOR, bench_workload.MIXED, floor),
+        _runs_row(bench_tables.HOSTNETCHECK, bench_workload.MIXED, [11.9, 8.5, 11.9]),  # medians: 0.99x
+        _runs_row(bench_tables.PARSE_FLOOR, bench_workload.MIXED, floor, bench_inputs.BASE),
+        _runs_row(bench_tables.HOSTNETCHECK, bench_workload.MIXED, [9.5, 9.6, 9.7], bench_inputs.BASE),
         _row(bench_tables.HOSTNETCHECK, bench_workload.WORST, 1.0),
     ]
     assert bench_tables.ratio(rows, rows[1], bench_tables.PARSE_FLOOR) == pytest.approx(0.85)
+    assert bench_tables.median_ratio(rows, rows[1], bench_tables.PARSE_FLOOR) == pytest.approx(11.9 / 12)
     assert bench_tables.ratio(rows, rows[4], bench_tables.PARSE_FLOOR) is None
     lines, met = bench_tables.targets_table(rows)
-    assert not met  # 0.95x on the base record is over its 0.90x, and worst has no floor
-    assert "| 100 | mixed | full | 0.85x | 0.90x | yes |" in lines
-    assert "| 100 | mixed | base | 0.95x | 0.90x | NO |" in lines
-    assert "| 100 | worst | full | - | 0.90x | NO |" in lines
+    assert not met  # 0.95x on the base record is over its 0.90x (its medians' 0.80x is not read)
+    assert "| 100 | mixed | full | 0.85x | 0.99x | 0.90x | yes |" in lines
+    assert "| 100 | mixed | base | 0.95x | 0.80x | 0.90x | NO |" in lines
+    assert "| 100 | worst | full | - | - | 0.90x | NO |" in lines
+    assert bench_tables.targets_table(rows[:2])[1]
 
 
 def _engine_row(record_ns: List[float], sdk_ns: List[float]) -> bench_engine.EngineRow:
@@ -321,14 +331,16 @@ def _engine_row(record_ns: List[float], sdk_ns: List[float]) -> bench_engine.Eng
     return bench_engine.EngineRow(100, bench_workload.MIXED, bench_inputs.FULL, runs)
 
 
-def test_the_engines_cost_is_its_median_time_inside_assess_behind_each_path() -> None:
-    slower = _engine_row([3e6, 5e6, 90e6], [4e6, 1e6, 4.4e6])  # medians: 50 and 40 µs per event
+def test_the_engines_cost_is_its_least_time_inside_assess_behind_each_path() -> None:
+    # least: 50 and 40 µs per event; medians: 60 and 70
+    slower = _engine_row([6e6, 5e6, 90e6], [7e6, 4e6, 7.4e6])
 
     lines, fine = bench_engine.table([slower])
 
-    assert lines[-1] == "| 100 | mixed | full | 50.0 | 40.0 | 1.25x | 1.10x | NO |"
+    assert lines[-1] == "| 100 | mixed | full | 50.0 | 40.0 | 1.25x | 0.86x | 1.05x | NO |"
     assert not fine
-    assert bench_engine.table([_engine_row([4.3e6], [4e6])])[1]  # 1.075x
+    assert bench_engine.table([_engine_row([4.2e6, 9e6], [4e6, 4e6])])[1]  # 1.05x
+    assert not bench_engine.table([_engine_row([4.3e6], [4e6])])[1]  # 1.075x
     assert not bench_engine.table([])[1]  # nothing measured is not a target met
 
 

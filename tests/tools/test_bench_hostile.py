@@ -95,6 +95,27 @@ def test_a_figure_is_within_its_bound_by_size() -> None:
     large = small._replace(chars=bench_hostile.MIB + 1, engine_ms=60.0, loads_ms=12.0)
     assert large.within_bound
     assert not large._replace(loads_ms=11.9).within_bound
+    assert large._replace(reference_ms=1e6).bound_ms == pytest.approx(60.0)  # the reference is not read
+
+
+def test_the_bound_of_a_small_event_grows_with_the_machines_time_for_the_reference_never_below() -> None:
+    quiet = bench_hostile.REFERENCE_LOADS_MS["3.13"]
+    small = bench_hostile.Figure("e", bench_hostile.MIB, "3.13", 70.0, 1.0, None, "false", "", quiet)
+    assert small.bound_ms == pytest.approx(bench_hostile.MAX_EVENT_MS)
+    assert not small.within_bound
+    slow = small._replace(reference_ms=1.5 * quiet)  # the machine took 1.5x as long: 75 ms
+    assert slow.bound_ms == pytest.approx(1.5 * bench_hostile.MAX_EVENT_MS)
+    assert slow.within_bound
+    assert small._replace(reference_ms=quiet / 4).bound_ms == pytest.approx(bench_hostile.MAX_EVENT_MS)
+    unlisted = slow._replace(python="3.12")
+    assert unlisted.bound_ms == pytest.approx(bench_hostile.MAX_EVENT_MS)
+
+
+def test_the_reference_is_a_mebibyte_of_the_baseline_event() -> None:
+    text = bench_hostile_events.reference_text()
+    parsed = json.loads(text)
+    assert bench_hostile.MIB - len(bench_hostile_events.baseline_event()) - 2 < len(text) <= bench_hostile.MIB
+    assert parsed and all(item == json.loads(bench_hostile_events.baseline_event()) for item in parsed)
 
 
 def test_invalid_webhook_records_are_each_within_the_record_bound(events: Dict[str, str]) -> None:

@@ -3,8 +3,9 @@
     make bench    # = python -m hostnet_tools.bench --app <built app> --python <Splunk's python3.13>
 
 Every contender (bench_floors) reads the same stored input bytes (bench_inputs), one SCP v2 chunk per timed
-run, in its own process, measured by its own CPU time (bench_measure). Contenders are interleaved and each
-figure is the median of --repeats runs, so a noisy neighbour slows all of them alike rather than one.
+run, in its own process, measured by its own CPU time (bench_measure). Contenders are interleaved, so a
+noisy neighbour slows all of them alike rather than one, and a target reads each contender's least CPU time
+of its --repeats runs (bench_tables says why); the medians are reported beside it.
 
 Figures, per chunk size (--timed-chunks), workload (bench_workload: MIXED, about 3% hostNetwork; WORST,
 every event mentions it) and record shape (bench_inputs: full, fields, base): CPU time and its ratio to the
@@ -235,7 +236,8 @@ def report(
     if engine:
         engine_lines, engine_fine = bench_engine.table(engine)
         met = met and engine_fine
-        lines += ["", "## Engine's own cost (CPU inside kube_hostnet.assess, medians)", "", *engine_lines]
+        heading = "## Engine's own cost (CPU inside kube_hostnet.assess, least of the turns)"
+        lines += ["", heading, "", *engine_lines]
     if memory:
         memory_lines, fine = memory_table(memory, starts)
         met = met and fine

@@ -21,7 +21,10 @@ from typing import Callable, Dict, List, NamedTuple, Sequence, Tuple
 
 from hostnet_tools import bench_floors, bench_inputs, scp
 
-ENGINE_TOLERANCE = 1.10  # the engine's cost behind the record path over its cost behind splunklib's
+# The engine's cost behind the record path over its cost behind splunklib's: "not worse". The code timed
+# is the same on both sides and is handed the same strings, so the figure is 1.0 but for the machine; the
+# least of nine turns still moved 0.78x-0.99x between inputs in one run (docs/performance.md).
+ENGINE_TOLERANCE = 1.05
 RECORD_PATH = "record path"
 SPLUNKLIB_PATH = "splunklib's path"
 Key = Tuple[int, str, str]  # events (one chunk), workload, shape
@@ -99,11 +102,18 @@ class EngineRow(NamedTuple):
     runs: Dict[str, List[List[int]]]  # path: [nanoseconds inside assess, calls] per run
 
     def per_event_us(self, path: str) -> float:
+        """The least of the path's runs (bench_tables says why the least), per event."""
+        return float(min(spent for spent, _calls in self.runs[path])) / self.events / 1000
+
+    def median_per_event_us(self, path: str) -> float:
         return float(statistics.median(spent for spent, _calls in self.runs[path])) / self.events / 1000
 
     def share(self) -> float:
-        """The record path's median over splunklib's path's median."""
+        """The record path's least over splunklib's path's least."""
         return self.per_event_us(RECORD_PATH) / self.per_event_us(SPLUNKLIB_PATH)
+
+    def median_share(self) -> float:
+        return self.median_per_event_us(RECORD_PATH) / self.median_per_event_us(SPLUNKLIB_PATH)
 
 
 def write_timer(directory: str, app_dir: str) -> str:
@@ -179,8 +189,9 @@ def measure(
 
 def table(rows: Sequence[EngineRow]) -> Tuple[List[str], bool]:
     lines = [
-        f"| events | workload | record | µs/event, {RECORD_PATH} | {SPLUNKLIB_PATH} | ratio | target | met |",
-        "|---:|---|---|---:|---:|---:|---:|---|",
+        f"| events | workload | record | least µs/event, {RECORD_PATH} | {SPLUNKLIB_PATH} | ratio "
+        "| ratio of medians | target | met |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---|",
     ]
     fine = bool(rows)
     for row in sorted(rows, key=lambda row: (row.events, row.workload, row.shape)):
@@ -189,6 +200,7 @@ def table(rows: Sequence[EngineRow]) -> Tuple[List[str], bool]:
         fine = fine and met
         cells = [f"{row.events:,}", row.workload, row.shape]
         cells += [f"{row.per_event_us(RECORD_PATH):.1f}", f"{row.per_event_us(SPLUNKLIB_PATH):.1f}"]
-        cells += [f"{share:.2f}x", f"{ENGINE_TOLERANCE:.2f}x", "yes" if met else "NO"]
+        cells += [f"{share:.2f}x", f"{row.median_share():.2f}x", f"{ENGINE_TOLERANCE:.2f}x"]
+        cells.append("yes" if met else "NO")
         lines.append("| " + " | ".join(cells) + " |")
     return lines, fine

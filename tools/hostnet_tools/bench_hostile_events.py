@@ -241,3 +241,10 @@ def hostile_events() -> List[Tuple[str, str]]:
 def baseline_event() -> str:
     """A small real pod create: what the command's cost per hostile event is measured against."""
     return _text(_event(_pod({"containers": [{"name": "c", "image": "nginx"}]})))
+
+
+def reference_text() -> str:
+    """1 MiB of ordinary audit JSON (copies of the baseline event in an array): what `json.loads` of it costs
+    says how fast the machine is running when a bound in milliseconds is read (bench_hostile)."""
+    event = baseline_event()
+    return "[" + ",".join([event] * (MIB // (len(event) + 1))) + "]"

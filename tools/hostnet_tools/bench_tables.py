@@ -1,5 +1,11 @@
 """The tables of `make bench`'s report: each contender's figures, the targets they are read against, and
-whether hostnetcheck answered as 1.0.0. Pure functions of the measured rows (bench measures them)."""
+whether hostnetcheck answered as 1.0.0. Pure functions of the measured rows (bench measures them).
+
+A target reads each contender's least CPU time of its runs, as `timeit` reports and bench_hostile reads
+its events: what else the machine does only ever adds time. The build machine runs at two speeds, a run's
+CPU time for the same work moving up to 2x, so a median is one of a mix of the two: in one default run the
+nine runs of hostnetcheck, each beside a run of the parse floor, gave 0.62x-1.05x of it on one input
+(docs/performance.md, "Sixth pass"). The medians are reported beside the least."""
 
 import statistics
 from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
@@ -34,6 +40,9 @@ class Row(NamedTuple):
     def median(self, field: str) -> float:
         return float(statistics.median(run[field] for run in self.runs))
 
+    def least(self, field: str) -> float:
+        return float(min(run[field] for run in self.runs))
+
     def spread(self, field: str) -> str:
         values = [run[field] for run in self.runs]
         return f"{min(values):.2f}-{max(values):.2f}"
@@ -44,7 +53,13 @@ def _find(rows: Sequence[Row], contender: str, key: Key) -> Optional[Row]:
 
 
 def ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
-    """CPU time of `row` over `other`'s on the same chunk size, workload and shape."""
+    """Least CPU time of `row` over `other`'s on the same chunk size, workload and shape."""
+    base = _find(rows, other, row.key)
+    return row.least("cpu_seconds") / base.least("cpu_seconds") if base else None
+
+
+def median_ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
+    """Median CPU time of `row` over `other`'s (reported, read by no target)."""
     base = _find(rows, other, row.key)
     return row.median("cpu_seconds") / base.median("cpu_seconds") if base else None
 
@@ -55,8 +70,8 @@ def _x(value: Optional[float]) -> str:
 
 def timing_table(rows: Sequence[Row]) -> List[str]:
     lines = [
-        "| events | workload | record | contender | CPU s | CPU s min-max | wall s | x SDK floor "
-        "| x parse floor |",
+        "| events | workload | record | contender | CPU s median | CPU s least-most | wall s median "
+        "| x SDK floor (least) | x parse floor (least) |",
         "|---:|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for row in sorted(rows, key=lambda row: (row.key, CONTENDERS.index(row.contender))):
@@ -75,15 +90,16 @@ def timing_table(rows: Sequence[Row]) -> List[str]:
 
 def targets_table(rows: Sequence[Row]) -> Tuple[List[str], bool]:
     lines = [
-        "| events | workload | record | hostnetcheck / parse floor | target | met |",
-        "|---:|---|---|---:|---:|---|",
+        "| events | workload | record | hostnetcheck / parse floor, least | medians | target | met |",
+        "|---:|---|---|---:|---:|---:|---|",
     ]
     met_all = True
     for row in sorted((row for row in rows if row.contender == HOSTNETCHECK), key=lambda row: row.key):
         value = ratio(rows, row, PARSE_FLOOR)
         met = value is not None and value <= TARGET_PARSE_RATIO
         met_all = met_all and met
-        cells = [f"{row.events:,}", row.workload, row.shape, _x(value), f"{TARGET_PARSE_RATIO:.2f}x"]
+        cells = [f"{row.events:,}", row.workload, row.shape, _x(value)]
+        cells += [_x(median_ratio(rows, row, PARSE_FLOOR)), f"{TARGET_PARSE_RATIO:.2f}x"]
         lines.append("| " + " | ".join([*cells, "yes" if met else "NO"]) + " |")
     return lines, met_all
 
