@@ -4,8 +4,8 @@
 
 Every contender (bench_floors) reads the same stored input bytes (bench_inputs), one SCP v2 chunk per timed
 run, in its own process, measured by its own CPU time (bench_measure). Contenders are interleaved, so a
-noisy neighbour slows all of them alike rather than one, and a target reads each contender's least CPU time
-of its --repeats runs (bench_tables says why); the medians are reported beside it.
+noisy neighbour slows all of them alike rather than one, and a target reads the median of the per-repeat
+ratios of two contenders' runs, each pair seconds apart (bench_tables says why).
 
 Figures, per chunk size (--timed-chunks), workload (bench_workload: MIXED, about 3% hostNetwork; WORST,
 every event mentions it) and record shape (bench_inputs: full, fields, base): CPU time and its ratio to the
@@ -236,7 +236,7 @@ def report(
     if engine:
         engine_lines, engine_fine = bench_engine.table(engine)
         met = met and engine_fine
-        heading = "## Engine's own cost (CPU inside kube_hostnet.assess, least of the turns)"
+        heading = "## Engine's own cost (CPU inside kube_hostnet.assess, median of the turns' ratios)"
         lines += ["", heading, "", *engine_lines]
     if memory:
         memory_lines, fine = memory_table(memory, starts)
