@@ -107,6 +107,8 @@ def test_the_bound_of_a_small_event_grows_with_the_machines_time_for_the_referen
     assert slow.bound_ms == pytest.approx(1.5 * bench_hostile.MAX_EVENT_MS)
     assert slow.within_bound
     assert small._replace(reference_ms=quiet / 4).bound_ms == pytest.approx(bench_hostile.MAX_EVENT_MS)
+    disturbed = small._replace(reference_ms=10 * quiet)
+    assert disturbed.bound_ms == pytest.approx(bench_hostile.MAX_BOUND_SCALE * bench_hostile.MAX_EVENT_MS)
     unlisted = slow._replace(python="3.12")
     assert unlisted.bound_ms == pytest.approx(bench_hostile.MAX_EVENT_MS)
 

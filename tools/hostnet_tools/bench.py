@@ -5,7 +5,7 @@
 Every contender (bench_floors) reads the same stored input bytes (bench_inputs), one SCP v2 chunk per timed
 run, in its own process, measured by its own CPU time (bench_measure). Contenders are interleaved, so a
 noisy neighbour slows all of them alike rather than one, and a target reads the median of the per-repeat
-ratios of two contenders' runs, each pair seconds apart (bench_tables says why).
+ratios of two contenders' runs, the two of a repeat mostly adjacent (bench_tables says why).
 
 Figures, per chunk size (--timed-chunks), workload (bench_workload: MIXED, about 3% hostNetwork; WORST,
 every event mentions it) and record shape (bench_inputs: full, fields, base): CPU time and its ratio to the

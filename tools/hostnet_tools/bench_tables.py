@@ -1,14 +1,16 @@
 """The tables of `make bench`'s report: each contender's figures, the targets they are read against, and
 whether hostnetcheck answered as 1.0.0. Pure functions of the measured rows (bench measures them).
 
-A target reads the median of the per-repeat ratios: in each repeat hostnetcheck and its floor run back to
-back, so each ratio is of two runs seconds apart, and the median of the nine is what the target is held to.
-The build machine runs at two speeds (a run's CPU time for the same work moves up to 2x), which a figure per
-contender (its median or its least) takes from different moments for the two sides. Of the estimators
-tried on the same two default runs of one build, the median of the per-repeat ratios moved least between
-the runs: 0.046 on average over the twelve inputs, against 0.074 for the ratio of the medians and 0.075 for
-the ratio of the least times (docs/performance.md, "Sixth pass"). The ratio of the least times and of the
-medians are printed beside it.
+A target reads the median of the per-repeat ratios: each repeat runs hostnetcheck and its floor, mostly one
+right after the other, so each ratio is of two runs close in time, and the median of the nine is what the
+target is held to. The build machine runs at two speeds (a run's CPU time for the same work moves up to 2x),
+and a figure per contender (its median or its least) takes the two sides from different moments. On two
+default runs of one build, the per-repeat ratios moved less between the runs (0.046 on average over the
+twelve inputs for their median, 0.043 for their mean) than the ratio of the medians (0.074) or of the least
+times (0.075); the median, not the mean, so that one disturbed repeat does not move it (docs/performance.md,
+"Sixth pass", which also says this was chosen after a run read by the least times missed a target). A
+contender timed once (a reference) is paired with the first repeat only. The ratio of the least times and
+of the medians are printed beside it.
 """
 
 import statistics
@@ -57,29 +59,37 @@ def _find(rows: Sequence[Row], contender: str, key: Key) -> Optional[Row]:
 
 
 def paired_ratios(first: Sequence[float], second: Sequence[float]) -> List[float]:
-    """first[i] / second[i] for each repeat both were measured in (a reference runs in the first only)."""
-    return [one / other for one, other in zip(first, second)]
+    """first[i] / second[i] for each repeat both were measured in: as many repeats each, or one of them
+    timed in the first repeat only (a reference); anything else is not a pairing and is refused."""
+    if len(first) != len(second) and 1 not in (len(first), len(second)):
+        raise ValueError(f"{len(first)} runs cannot be paired with {len(second)}")
+    return [one / other for one, other in zip(first, second) if other > 0]
 
 
 def ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
     """The median of `row`'s CPU time over `other`'s, repeat by repeat, on the same chunk size, workload
     and shape."""
     base = _find(rows, other, row.key)
-    if base is None:
-        return None
-    return float(statistics.median(paired_ratios(_cpu(row), _cpu(base))))
+    ratios = paired_ratios(_cpu(row), _cpu(base)) if base is not None else []
+    return float(statistics.median(ratios)) if ratios else None
 
 
 def least_ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
     """Least CPU time of `row` over `other`'s (reported, read by no target)."""
     base = _find(rows, other, row.key)
-    return row.least("cpu_seconds") / base.least("cpu_seconds") if base else None
+    return (
+        row.least("cpu_seconds") / base.least("cpu_seconds") if base and base.least("cpu_seconds") else None
+    )
 
 
 def median_ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
     """Median CPU time of `row` over `other`'s (reported, read by no target)."""
     base = _find(rows, other, row.key)
-    return row.median("cpu_seconds") / base.median("cpu_seconds") if base else None
+    return (
+        row.median("cpu_seconds") / base.median("cpu_seconds")
+        if base and base.median("cpu_seconds")
+        else None
+    )
 
 
 def _x(value: Optional[float]) -> str:
@@ -91,7 +101,7 @@ def _range(rows: Sequence[Row], row: Row, other: str) -> str:
     if base is None:
         return "-"
     ratios = paired_ratios(_cpu(row), _cpu(base))
-    return f"{min(ratios):.2f}-{max(ratios):.2f}x"
+    return f"{min(ratios):.2f}-{max(ratios):.2f}x" if ratios else "-"
 
 
 def _cpu(row: Row) -> List[float]:
