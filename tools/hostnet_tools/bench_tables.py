@@ -14,7 +14,7 @@ of the medians are printed beside it.
 """
 
 import statistics
-from typing import Any, Dict, List, NamedTuple, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 HOSTNETCHECK = "hostnetcheck"
 SDK_FLOOR = "sdk floor"
@@ -46,9 +46,6 @@ class Row(NamedTuple):
     def median(self, field: str) -> float:
         return float(statistics.median(run[field] for run in self.runs))
 
-    def least(self, field: str) -> float:
-        return float(min(run[field] for run in self.runs))
-
     def spread(self, field: str) -> str:
         values = [run[field] for run in self.runs]
         return f"{min(values):.2f}-{max(values):.2f}"
@@ -76,20 +73,21 @@ def ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
 
 def least_ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
     """Least CPU time of `row` over `other`'s (reported, read by no target)."""
-    base = _find(rows, other, row.key)
-    return (
-        row.least("cpu_seconds") / base.least("cpu_seconds") if base and base.least("cpu_seconds") else None
-    )
+    return _each_sides_ratio(rows, row, other, min)
 
 
 def median_ratio(rows: Sequence[Row], row: Row, other: str) -> Optional[float]:
     """Median CPU time of `row` over `other`'s (reported, read by no target)."""
+    return _each_sides_ratio(rows, row, other, statistics.median)
+
+
+def _each_sides_ratio(
+    rows: Sequence[Row], row: Row, other: str, figure: Callable[[List[float]], float]
+) -> Optional[float]:
+    """One figure of each side's CPU times, over the other's."""
     base = _find(rows, other, row.key)
-    return (
-        row.median("cpu_seconds") / base.median("cpu_seconds")
-        if base and base.median("cpu_seconds")
-        else None
-    )
+    below = figure(_cpu(base)) if base is not None and base.runs else 0.0
+    return float(figure(_cpu(row)) / below) if below else None
 
 
 def _x(value: Optional[float]) -> str:
